@@ -1,0 +1,33 @@
+# 두 명령이면 됩니다 (새 기계에서도):
+#   make run    — 메인 작업: 모든 노트북을 순서대로 실행하고 요약 표 출력 (make run ARGS=--quick)
+#   make test   — 테스트: utils 단위 테스트 + 모든 노트북 nbval 검사
+# 둘 다 처음 한 번은 .venv 가상환경을 만들고 requirements.txt 를 설치합니다.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+ARGS ?=
+
+.PHONY: install run test colab lab clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+run: install
+	MPLBACKEND=Agg $(BIN)/python -m utils run $(ARGS)
+
+test: install
+	MPLBACKEND=Agg $(BIN)/python -m pytest $(ARGS)
+
+colab: install
+	$(BIN)/python -m utils sync
+
+lab: install
+	$(BIN)/jupyter lab notebooks/
+
+clean:
+	rm -rf runs .pytest_cache

@@ -1,0 +1,78 @@
+"""utils.env: 환경 감지, 시드 고정(같은 시드 → 같은 가중치), setup."""
+from __future__ import annotations
+
+import random
+import sys
+
+import numpy as np
+import pytest
+
+import utils
+from utils import env
+
+
+def test_tf_startup_logs_quieted_before_tensorflow_import():
+    import os
+
+    assert os.environ["TF_CPP_MIN_LOG_LEVEL"] in {"1", "2", "3"}
+
+
+def test_is_colab_follows_google_colab_module(monkeypatch):
+    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    assert env.is_colab() is False
+    monkeypatch.setitem(sys.modules, "google.colab", object())
+    assert env.is_colab() is True
+
+
+def test_describe_environment_reports_versions():
+    info = env.describe_environment()
+    assert info.python.count(".") == 2 and info.tensorflow and info.keras.startswith("3.")
+    assert info.device == "CPU" or info.device.startswith("GPU (")
+    text = info.summary()
+    for key in ("Python", "TensorFlow", "Keras", "NumPy", "장치(device)"):
+        assert key in text
+
+
+def test_describe_without_tensorflow():
+    info = env.describe_environment(import_tensorflow=False)
+    assert info.tensorflow is None and "설치되지 않음" in info.summary()
+
+
+def _tiny_model_weights(seed):
+    import keras
+
+    env.seed_everything(seed)
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3, activation="relu"), keras.layers.Dense(1)])
+    x = np.random.rand(16, 4).astype("float32")
+    y = np.random.rand(16, 1).astype("float32")
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(x, y, epochs=2, batch_size=4, verbose=0)
+    return [w.copy() for w in model.get_weights()]
+
+
+def test_two_seeded_runs_give_identical_weights():
+    a, b = _tiny_model_weights(7), _tiny_model_weights(7)
+    assert all(np.array_equal(x, y) for x, y in zip(a, b))
+    c = _tiny_model_weights(8)
+    assert not all(np.array_equal(x, y) for x, y in zip(a, c))
+
+
+def test_seed_everything_seeds_python_and_numpy():
+    env.seed_everything(3)
+    first = (random.random(), np.random.rand())
+    env.seed_everything(3)
+    assert (random.random(), np.random.rand()) == first
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, "42", True, None])
+def test_seed_everything_rejects_bad_seed(bad):
+    with pytest.raises(ValueError, match="seed"):
+        env.seed_everything(bad)
+
+
+def test_setup_prints_summary_and_is_rerunnable(capsys):
+    info1 = utils.setup(seed=1)
+    info2 = utils.setup(seed=1)
+    out = capsys.readouterr().out
+    assert out.count("TensorFlow") == 2 and "시드(seed)" in out
+    assert info1.device == info2.device
