@@ -18,10 +18,10 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	@touch $@
 
 run: install
-	MPLBACKEND=Agg $(BIN)/python -m utils run $(ARGS)
+	$(BIN)/python -m utils run $(ARGS)
 
 test: install
-	MPLBACKEND=Agg $(BIN)/python -m pytest $(ARGS)
+	$(BIN)/python -m pytest $(ARGS)
 
 colab: install
 	$(BIN)/python -m utils sync

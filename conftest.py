@@ -2,9 +2,6 @@
 
 TensorFlow 는 기계마다 다른 안내 문구를 stderr 로 내므로, 출력 비교는 stdout 과 결과에만 합니다.
 """
-import os
-
-os.environ.setdefault("MPLBACKEND", "Agg")
 
 
 def pytest_collectstart(collector):

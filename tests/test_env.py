@@ -1,7 +1,9 @@
 """utils.env: 환경 감지, 시드 고정(같은 시드 → 같은 가중치), setup."""
 from __future__ import annotations
 
+import os
 import random
+import subprocess
 import sys
 
 import numpy as np
@@ -76,3 +78,14 @@ def test_setup_prints_summary_and_is_rerunnable(capsys):
     out = capsys.readouterr().out
     assert out.count("TensorFlow") == 2 and "시드(seed)" in out
     assert info1.device == info2.device
+
+
+def test_setup_leaves_no_tensorflow_startup_noise_on_stderr():
+    """새 프로세스에서 utils.setup() 을 부르면 TF 의 C++ 시작 로그가 stderr 에 남지 않아야 합니다."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TF_")}
+    code = "import utils; utils.setup(); import tensorflow as tf; print(tf.reduce_sum(tf.ones(3)).numpy())"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().endswith("3.0")
+    for noise in ("cudart_stub", "cuInit", "absl::InitializeLog", "oneDNN custom operations", "cpu_feature_guard"):
+        assert noise not in proc.stderr, proc.stderr

@@ -14,9 +14,34 @@ from utils import plots  # noqa: E402
 def test_korean_font_found_and_applied():
     font = plots.use_course_style()
     assert font in plots.KOREAN_FONT_CANDIDATES
-    assert matplotlib.rcParams["font.family"][0] == font
-    assert matplotlib.rcParams["axes.unicode_minus"] is False
+    assert matplotlib.rcParams["font.family"] == ["DejaVu Sans", font]
     assert plots.korean_font_name() == font
+
+
+def _ink(text, family=None):
+    """글자 하나를 그려 픽셀 배열로 돌려줍니다."""
+    import numpy as np
+
+    fig = plt.figure(figsize=(1, 1), dpi=60)
+    fig.text(0.2, 0.3, text, fontsize=30, **({"family": family} if family else {}))
+    fig.canvas.draw()
+    pixels = np.asarray(fig.canvas.buffer_rgba())[..., 0].copy()
+    plt.close(fig)
+    return pixels
+
+
+def test_hangul_and_symbols_really_render():
+    import numpy as np
+
+    plots.use_course_style()
+    blank = _ink(" ")
+    for ch in ("한", "→", "³", "−", "≤"):
+        assert (_ink(ch) < 128).sum() > 20, f"{ch!r} 가 빈칸으로 그려집니다"
+    # 한글 글꼴이 없을 때의 대체 상자(tofu)와 다른 모양이어야 진짜 한글입니다
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tofu = _ink("한", family="DejaVu Sans")
+    assert not np.array_equal(_ink("한"), tofu) and not np.array_equal(_ink("한"), blank)
 
 
 def test_hangul_renders_without_glyph_warnings(tmp_path):

@@ -11,7 +11,7 @@ from utils.report import METRICS_ENV, record
 
 
 def test_record_prints_and_returns(capsys):
-    assert record("정확도", 0.851063) == 0.851063
+    assert record("정확도", 0.851063) is None
     assert "📌 정확도 = 0.8511" in capsys.readouterr().out
 
 

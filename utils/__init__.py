@@ -19,7 +19,7 @@ import os as _os
 
 # TF 는 import 되는 순간 이 값을 읽으므로, TF 보다 먼저 정해야 합니다.
 # 사용자가 이미 정한 값은 존중합니다(setdefault).
-_os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")      # INFO/WARNING 시작 로그 숨김
+_os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")      # C++ INFO/WARNING/ERROR 로그 숨김 (파이썬 예외는 그대로)
 _os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")     # oneDNN 안내 문구 제거 + 재현성
 
 from .env import EnvInfo, describe_environment, is_colab, seed_everything, setup  # noqa: E402

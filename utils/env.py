@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import random
@@ -42,7 +43,7 @@ class EnvInfo:
     def has_gpu(self) -> bool:
         return bool(self.gpus)
 
-    def summary(self) -> str:
+    def summary(self, extra: list[tuple[str, str]] | None = None) -> str:
         where = "Google Colab" if self.colab else "로컬(local)"
         rows = [
             ("실행 위치", where),
@@ -51,9 +52,45 @@ class EnvInfo:
             ("Keras", self.keras or "설치되지 않음"),
             ("NumPy", self.numpy or "설치되지 않음"),
             ("장치(device)", self.device),
-        ]
+        ] + list(extra or [])
         width = max(len(k) for k, _ in rows)
         return "\n".join(f"{k:<{width}} : {v}" for k, v in rows)
+
+
+@contextlib.contextmanager
+def silence_native_stderr():
+    """C++ 코드가 파일 기술자 2(stderr)에 직접 쓰는 로그를 잠시 /dev/null 로 보냅니다.
+
+    GPU 용 TensorFlow 는 GPU 가 없는 기계에서 import 할 때 ``cudart_stub``·``cuInit`` 같은 줄을
+    ``TF_CPP_MIN_LOG_LEVEL`` 과 상관없이 stderr 에 씁니다. 주피터는 그 줄을 노트북 출력에 붙이므로,
+    TF 를 처음 불러오고 장치를 찾는 동안만 가립니다. 파이썬 예외는 그대로 올라옵니다.
+    """
+    try:
+        sys.stderr.flush()
+    except Exception:  # noqa: BLE001
+        pass
+    try:
+        saved = os.dup(2)
+    except OSError:  # fd 2 가 없는 환경
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def load_tensorflow():
+    """TensorFlow 를 조용히 import 하고 장치 목록까지 한 번 초기화한 뒤 모듈을 돌려줍니다."""
+    with silence_native_stderr():
+        import tensorflow as tf
+
+        tf.config.list_physical_devices()
+    return tf
 
 
 def _gpu_names(tf) -> list[str]:
@@ -82,7 +119,7 @@ def describe_environment(import_tensorflow: bool = True) -> EnvInfo:
         pass
     if import_tensorflow:
         try:
-            import tensorflow as tf
+            tf = load_tensorflow()
             import keras
 
             info.tensorflow = tf.__version__
@@ -111,8 +148,8 @@ def seed_everything(seed: int = DEFAULT_SEED, deterministic: bool = True) -> int
     except ImportError:
         pass
     try:
+        tf = load_tensorflow()
         import keras
-        import tensorflow as tf
     except ImportError:
         return seed
     keras.utils.set_random_seed(seed)  # Python, NumPy, TF/backend 시드를 함께 설정
@@ -134,6 +171,5 @@ def setup(seed: int = DEFAULT_SEED, deterministic: bool = True, verbose: bool = 
     info = describe_environment()
     seed_everything(seed, deterministic=deterministic)
     if verbose:
-        print(info.summary())
-        print(f"{'시드(seed)':<12} : {seed} (결정적 연산: {'켜짐' if deterministic else '꺼짐'})")
+        print(info.summary([("시드(seed)", f"{seed} (결정적 연산: {'켜짐' if deterministic else '꺼짐'})")]))
     return info

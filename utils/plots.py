@@ -54,9 +54,30 @@ def find_korean_font() -> str | None:
     return None
 
 
+def _ensure_inline_in_notebook() -> None:
+    """주피터 커널인데 백엔드가 Agg 면(예: 환경 변수 MPLBACKEND=Agg) 그림이 안 보이므로 inline 으로 바꿉니다."""
+    import sys
+
+    if "ipykernel" not in sys.modules:
+        return
+    import matplotlib as mpl
+
+    if mpl.get_backend().lower() == "agg":
+        try:
+            from IPython import get_ipython
+
+            shell = get_ipython()
+            if shell is not None and type(shell).__name__ == "ZMQInteractiveShell":
+                shell.run_line_magic("matplotlib", "inline")
+        except Exception:  # noqa: BLE001 - 그림 표시는 돕는 기능일 뿐
+            pass
+
+
 def use_course_style() -> str | None:
     """한글 글꼴과 공통 스타일을 적용하고, 쓰게 된 글꼴 이름을 돌려줍니다. 여러 번 불러도 안전."""
     import matplotlib as mpl
+
+    _ensure_inline_in_notebook()
 
     font = _STATE["font"] or find_korean_font()
     _STATE["font"] = font
@@ -69,9 +90,11 @@ def use_course_style() -> str | None:
         )
     mpl.rcParams.update(
         {
-            # 한글 글꼴이 없는 글자(기호 등)는 DejaVu Sans 가 대신 그립니다.
-            "font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"],
-            "axes.unicode_minus": False,  # 나눔고딕에 없는 유니코드 마이너스(−) 대신 '-' 사용
+            # DejaVu Sans 가 먼저: 라틴 문자·숫자·기호(→, ³, −, ≤)를 그리고, 그 글꼴에 없는 한글만
+            # 한글 글꼴이 그립니다(글자 단위 대체, matplotlib ≥ 3.6). 나눔고딕이 먼저면 화살표·위첨자가
+            # 빈칸으로 그려집니다(경고 없이). tests/test_plots.py 가 실제로 그려서 확인합니다.
+            "font.family": ["DejaVu Sans", font] if font else ["DejaVu Sans"],
+            "axes.unicode_minus": True,
             "figure.figsize": (7.0, 4.2),
             "figure.dpi": 100,
             "savefig.dpi": 110,

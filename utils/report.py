@@ -15,8 +15,8 @@ from pathlib import Path
 METRICS_ENV = "DLCOURSE_METRICS"
 
 
-def record(name: str, value, fmt: str | None = None, show: bool = True):
-    """핵심 수치 ``name = value`` 를 기록하고 값을 그대로 돌려줍니다."""
+def record(name: str, value, fmt: str | None = None, show: bool = True) -> None:
+    """핵심 수치 ``name = value`` 를 기록합니다 (노트북 출력이 지저분하지 않게 None 을 돌려줌)."""
     if not isinstance(name, str) or not name.strip():
         raise ValueError("record 의 name 은 비어 있지 않은 문자열이어야 합니다")
     if hasattr(value, "item") and callable(value.item):  # numpy 스칼라
@@ -36,4 +36,3 @@ def record(name: str, value, fmt: str | None = None, show: bool = True):
         tmp = p.with_name(p.name + ".tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
         os.replace(tmp, p)
-    return value
