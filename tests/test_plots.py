@@ -64,3 +64,44 @@ def test_style_is_idempotent():
     a = plots.use_course_style()
     b = plots.use_course_style()
     assert a == b
+
+
+# ---------------------------------------------------------------- shared figures
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+
+def test_plot_history_single_and_compare():
+    h = {"loss": [1.0, 0.5, 0.2], "val_loss": [1.1, 0.7, 0.6], "accuracy": [0.5, 0.7, 0.9]}
+    axes = plots.plot_history(h, metrics=("loss", "accuracy"), title="곡선")
+    assert len(axes) == 2 and len(axes[0].lines) == 2 and len(axes[1].lines) == 1
+    plt.close("all")
+    axes = plots.plot_history({"sigmoid": h, "relu": {"loss": [0.9, 0.1]}})
+    assert len(axes[0].lines) == 3
+    plt.close("all")
+
+
+def test_plot_history_bad_input():
+    with pytest.raises(ValueError, match="history"):
+        plots.plot_history({})
+    with pytest.raises(ValueError, match="accuracy"):
+        plots.plot_history({"loss": [1, 2]}, metrics="accuracy")
+    fig, ax = plt.subplots()
+    with pytest.raises(ValueError, match="ax"):
+        plots.plot_history({"loss": [1, 2], "acc": [1, 2]}, metrics=("loss", "acc"), ax=ax)
+    plt.close("all")
+
+
+def test_plot_decision_boundary_draws_threshold_line():
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    y = np.array([0, 1, 1, 1])
+    ax = plots.plot_decision_boundary(lambda g: 1 / (1 + np.exp(-10 * (g.sum(axis=1) - 0.5))), X, y, resolution=50)
+    assert len(ax.collections) >= 3  # 채운 등고선, 경계선, 점들
+    plt.close("all")
+
+
+@pytest.mark.parametrize("X,y,msg", [(np.zeros((4, 3)), np.zeros(4), "모양"), (np.zeros((4, 2)), np.zeros(3), "개수"),
+                                     (np.array([[0, np.nan]] * 4), np.zeros(4), "NaN")])
+def test_plot_decision_boundary_bad_input(X, y, msg):
+    with pytest.raises(ValueError, match=msg):
+        plots.plot_decision_boundary(lambda g: g[:, 0], X, y)

@@ -116,3 +116,98 @@ def use_course_style() -> str | None:
 def korean_font_name() -> str | None:
     """:func:`use_course_style` 가 고른 한글 글꼴 이름 (아직 부르지 않았으면 None)."""
     return _STATE["font"]
+
+
+# ---------------------------------------------------------------------------
+# 여러 노트북이 함께 쓰는 그림
+# ---------------------------------------------------------------------------
+def _history_dict(history) -> dict:
+    data = getattr(history, "history", history)
+    if not isinstance(data, dict) or not data:
+        raise ValueError("history 는 keras History 또는 {'loss': [...], ...} 같은 비어 있지 않은 dict 여야 합니다")
+    return data
+
+
+def plot_history(histories, metrics=("loss",), ax=None, title: str | None = None, validation: bool = True):
+    """학습 곡선(learning curve)을 그립니다.
+
+    histories: ``model.fit`` 이 돌려준 History, ``{"loss": [...]}`` dict, 또는 ``{"이름": history, ...}``
+    (여러 모델 비교). metrics: 그릴 지표 이름들 (예: ``("loss", "accuracy")``) — 지표마다 칸 하나.
+    validation: ``val_`` 지표가 있으면 점선으로 함께 그림. 그린 Axes 목록을 돌려줍니다.
+    """
+    import matplotlib.pyplot as plt
+
+    if isinstance(metrics, str):
+        metrics = (metrics,)
+    if isinstance(histories, dict) and histories and all(
+        hasattr(h, "history") or isinstance(h, dict) for h in histories.values()
+    ):
+        named = {str(k): _history_dict(v) for k, v in histories.items()}
+    else:
+        named = {"": _history_dict(histories)}
+    for label, data in named.items():
+        for m in metrics:
+            if m not in data:
+                raise ValueError(f"지표 {m!r} 가 history 에 없습니다{f' ({label})' if label else ''}: {sorted(data)}")
+    if ax is None:
+        _, axes = plt.subplots(1, len(metrics), figsize=(6.0 * len(metrics), 4.0), squeeze=False)
+        axes = list(axes[0])
+    else:
+        axes = list(ax) if isinstance(ax, (list, tuple)) else [ax]
+        if len(axes) != len(metrics):
+            raise ValueError(f"ax 개수({len(axes)})와 metrics 개수({len(metrics)})가 다릅니다")
+    for a, m in zip(axes, metrics):
+        for i, (label, data) in enumerate(named.items()):
+            color = PALETTE[i % len(PALETTE)]
+            epochs = range(1, len(data[m]) + 1)
+            a.plot(epochs, data[m], color=color, label=f"{label} 학습".strip() if label else "학습(train)")
+            if validation and f"val_{m}" in data:
+                a.plot(epochs, data[f"val_{m}"], color=color, ls="--",
+                       label=f"{label} 검증".strip() if label else "검증(validation)")
+        a.set_xlabel("에폭(epoch)")
+        a.set_ylabel(m)
+        a.legend()
+    if title:
+        axes[0].figure.suptitle(title, fontweight="bold")
+    return axes
+
+
+def plot_decision_boundary(predict, X, y, ax=None, resolution: int = 200, padding: float = 0.5,
+                           title: str | None = None, threshold: float | None = 0.5):
+    """2차원 입력의 결정 경계(decision boundary)를 그립니다.
+
+    predict: (m, 2) 배열을 받아 (m,) 또는 (m, 1) 점수/확률을 돌려주는 함수. X: (n, 2) 점들,
+    y: (n,) 레이블(0/1). threshold 가 있으면 그 값의 등고선을 굵은 선으로 그립니다.
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y).ravel()
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"X 는 (n, 2) 모양이어야 합니다 (받은 모양: {X.shape})")
+    if len(y) != len(X):
+        raise ValueError(f"X 는 {len(X)}개, y 는 {len(y)}개입니다. 개수가 같아야 합니다")
+    if not np.all(np.isfinite(X)):
+        raise ValueError("X 에 NaN 이나 무한대가 있습니다")
+    if resolution < 2:
+        raise ValueError("resolution 은 2 이상이어야 합니다")
+    (x0, y0), (x1, y1) = X.min(axis=0) - padding, X.max(axis=0) + padding
+    gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
+    grid = np.c_[gx.ravel(), gy.ravel()]
+    z = np.asarray(predict(grid), dtype=float).reshape(gx.shape)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.5, 4.0))
+    ax.contourf(gx, gy, z, levels=20, cmap="RdBu_r", alpha=0.35)
+    if threshold is not None and z.min() < threshold < z.max():
+        ax.contour(gx, gy, z, levels=[threshold], colors="k", linewidths=1.5)
+    for cls, marker in ((0, "o"), (1, "s")):
+        pts = X[y == cls]
+        ax.scatter(pts[:, 0], pts[:, 1], marker=marker, s=70, edgecolor="k",
+                   color=PALETTE[3] if cls else PALETTE[0], label=f"클래스 {cls}", zorder=3)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.legend(loc="best")
+    if title:
+        ax.set_title(title)
+    return ax
