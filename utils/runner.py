@@ -175,6 +175,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         parameters["QUICK"] = True
     args.out.mkdir(parents=True, exist_ok=True)
+    from .env import describe_environment
+
+    device = describe_environment().device
+    print(f"장치(device): {device}, CPU 코어 {os.cpu_count()}개")
     print(f"노트북 {len(notebooks)}개를 실행합니다 → {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
     if parameters:
         print("매개변수:", ", ".join(f"{k}={v!r}" for k, v in parameters.items()))
@@ -190,7 +194,9 @@ def main(argv: list[str] | None = None) -> int:
     report = args.out / "report.md"
     report.write_text(
         f"# 코스 실행 보고서\n\n실행 시각: {time.strftime('%Y-%m-%d %H:%M:%S')}  \n"
-        f"매개변수: {parameters or '(기본값)'}  \nCPU 코어: {os.cpu_count()}\n\n{table}\n",
+        f"매개변수: {parameters or '(기본값)'}  \n장치(device): {device}  \nCPU 코어: {os.cpu_count()}\n\n"
+        f"시간 목표(초)는 2코어 CPU 기준이며 넘으면 ⚠ 로 표시합니다(테스트를 실패시키지 않음). "
+        f"전체 코스 목표는 300초입니다.\n\n{table}\n",
         encoding="utf-8",
     )
     print(f"\n보고서: {report}")
