@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: install run test colab lab clean
+.PHONY: install browser-deps run test screenshots colab lab clean
 
 install: $(VENV)/.installed
 
@@ -20,8 +20,16 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 run: install
 	$(BIN)/python -m utils run $(ARGS)
 
-test: install
+browser-deps:
+	@bash tools/install_browser_deps.sh
+
+test: install browser-deps
 	$(BIN)/python -m pytest $(ARGS)
+
+# 학습자가 보는 화면 사진: screenshots/ (JupyterLab 과 HTML 로 렌더링한 모든 노트북)
+screenshots: install browser-deps
+	$(BIN)/python -m pytest tests/test_browser.py -q
+	@ls -1 screenshots/
 
 colab: install
 	$(BIN)/python -m utils sync
