@@ -4,6 +4,8 @@ from __future__ import annotations
 import hashlib
 import http.server
 import os
+import socket
+import struct
 from pathlib import Path
 import threading
 import time
@@ -35,7 +37,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if kind == "slow":
             time.sleep(step[2])
         self.send_response(200)
-        declared = len(body) * 2 if kind == "truncated" else len(body)
+        declared = len(body) * 2 if kind in ("truncated", "reset") else len(body)
         self.send_header("Content-Length", str(declared))
         self.end_headers()
         try:
@@ -45,13 +47,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             pass
         if kind == "truncated":
             self.close_connection = True
+        if kind == "reset":  # 절반을 보낸 뒤 연결을 강제로 끊음 (RST)
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
 
 
 @pytest.fixture
 def http_server():
     """``server.route(path, *steps)`` 로 응답 순서를 정합니다.
 
-    step: ("ok", bytes) · ("status", 404) · ("truncated", bytes) · ("slow", bytes, seconds)
+    step: ("ok", bytes) · ("status", 404) · ("truncated", bytes) · ("slow", bytes, seconds) · ("reset", bytes)
     같은 경로를 다시 부르면 다음 step 을 쓰고, 마지막 step 은 계속 반복됩니다.
     """
     handler = type("Handler", (_Handler,), {"routes": {}, "hits": {}})

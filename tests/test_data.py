@@ -228,3 +228,24 @@ def test_fetch_rejects_bad_retries(make_dataset, tmp_path):
 def test_public_api_reexports():
     assert utils.fetch is D.fetch and utils.DatasetError is D.DatasetError
     assert re.fullmatch(r"\d+\.\d+\.\d+", utils.__version__)
+
+
+def test_interrupted_download_is_retried_and_never_returns_partial(http_server, make_dataset, payload, tmp_path):
+    ds = make_dataset(http_server.route("/toy.csv", ("reset", payload[: len(payload) // 2]), ("ok", payload)))
+    path = D.fetch(ds, data_dir=tmp_path, retries=3, backoff=0, timeout=5, progress=False, verbose=False)
+    assert path.read_bytes() == payload and http_server.hits["/toy.csv"] == 2
+    assert _leftovers(tmp_path) == []
+
+
+def test_wrong_bytes_then_right_bytes_returns_only_right_bytes(http_server, make_dataset, payload, tmp_path):
+    ds = make_dataset(http_server.route("/toy.csv", ("ok", payload[::-1]), ("ok", payload)))
+    path = D.fetch(ds, data_dir=tmp_path, retries=2, backoff=0, progress=False, verbose=False)
+    assert path.read_bytes() == payload
+
+
+def test_interrupted_every_time_gives_clear_error_and_no_file(http_server, make_dataset, payload, tmp_path):
+    ds = make_dataset(http_server.route("/toy.csv", ("reset", payload[:200])))
+    with pytest.raises(D.DatasetError) as info:
+        D.fetch(ds, data_dir=tmp_path, retries=2, backoff=0, timeout=5, progress=False, verbose=False)
+    assert "시도 2/2" in str(info.value) and ds.url in str(info.value)
+    assert list(tmp_path.iterdir()) == []
