@@ -1,0 +1,487 @@
+"""인공 뉴런의 역사를 실험하는 작은 도구: 맥컬록-피츠 뉴런, 로젠블랫 퍼셉트론, NumPy 2층 MLP.
+
+노트북 02(퍼셉트론과 XOR)와 03(다층 퍼셉트론과 역전파)이 씁니다. 모두 NumPy 만 씁니다.
+
+* :func:`binary_inputs`     — n 개의 0/1 입력이 만드는 모든 조합 (진리표의 왼쪽 칸)
+* :func:`threshold_neuron`  — 맥컬록-피츠식 문턱 뉴런: 가중합이 문턱 이상이면 1
+* :class:`Perceptron`       — 로젠블랫의 학습 규칙 ``w ← w + η (t − ŷ) x``
+* :class:`MLP`              — 입력 → 은닉층 → 출력(시그모이드) 2층 신경망, 순전파·역전파·수치 미분
+* :func:`plot_linear_classifier` — 선형 분류기 step(w·x + b) 의 두 영역과 경계 직선을 정확히 그리기
+* :func:`fit_many`          — 같은 MLP 를 여러 시드로 한꺼번에(벡터화) 학습 — "얼마나 자주 갇히나" 표용
+
+잘못된 입력(모양이 틀림, 0/1 이 아닌 목표값, NaN·무한대)은 무엇이 문제인지 말하는 ``ValueError`` 로 답합니다.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = [
+    "GATES",
+    "MLP",
+    "Perceptron",
+    "PerceptronHistory",
+    "binary_inputs",
+    "check_X",
+    "check_Xy",
+    "fit_many",
+    "plot_linear_classifier",
+    "sigmoid",
+    "step",
+    "threshold_neuron",
+]
+
+
+# ---------------------------------------------------------------------------
+# 입력 검사
+# ---------------------------------------------------------------------------
+def check_X(X, n_features: int | None = None, name: str = "X") -> np.ndarray:
+    """X 를 (n, d) float64 배열로 바꾸고 모양·유한성을 검사합니다."""
+    try:
+        X = np.asarray(X, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"{name} 를 숫자 배열로 바꿀 수 없습니다: {err}") from None
+    if X.ndim != 2:
+        raise ValueError(f"{name} 는 (샘플 수, 특징 수) 모양의 2차원 배열이어야 합니다 (받은 모양: {X.shape})")
+    if X.shape[0] == 0:
+        raise ValueError(f"{name} 에 샘플이 하나도 없습니다")
+    if n_features is not None and X.shape[1] != n_features:
+        raise ValueError(f"{name} 의 특징 수가 {X.shape[1]}개입니다. 이 모델은 {n_features}개를 기대합니다")
+    if not np.all(np.isfinite(X)):
+        raise ValueError(f"{name} 에 NaN 이나 무한대(inf)가 있습니다")
+    return X
+
+
+def check_Xy(X, y, n_features: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """X 는 (n, d), y 는 0/1 로 된 (n,) 또는 (n, 1) 인지 검사하고 (X float64, y float64 (n,)) 를 돌려줍니다."""
+    X = check_X(X, n_features)
+    try:
+        y = np.asarray(y, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"y 를 숫자 배열로 바꿀 수 없습니다: {err}") from None
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.ndim != 1:
+        raise ValueError(f"y 는 (n,) 또는 (n, 1) 모양이어야 합니다 (받은 모양: {y.shape})")
+    if len(y) != len(X):
+        raise ValueError(f"X 는 {len(X)}개, y 는 {len(y)}개입니다. 샘플 수가 같아야 합니다")
+    if not np.all(np.isfinite(y)):
+        raise ValueError("y 에 NaN 이나 무한대(inf)가 있습니다")
+    if not np.all((y == 0) | (y == 1)):
+        bad = sorted(set(np.unique(y[(y != 0) & (y != 1)]).tolist()))[:5]
+        raise ValueError(f"y 는 0 과 1 만 가질 수 있습니다 (이진 분류). 다른 값: {bad}")
+    return X, y
+
+
+def _check_positive(value, name: str) -> float:
+    if not isinstance(value, (int, float, np.integer, np.floating)) or isinstance(value, bool) \
+            or not np.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} 는 0 보다 큰 유한한 수여야 합니다 (받은 값: {value!r})")
+    return value
+
+
+def _check_count(value, name: str, minimum: int = 1) -> int:
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < minimum:
+        raise ValueError(f"{name} 는 {minimum} 이상의 정수여야 합니다 (받은 값: {value!r})")
+    return int(value)
+
+
+# ---------------------------------------------------------------------------
+# 맥컬록-피츠 뉴런과 진리표
+# ---------------------------------------------------------------------------
+def binary_inputs(n: int = 2) -> np.ndarray:
+    """n 개의 0/1 입력이 만드는 2ⁿ 개 조합을 진리표 순서로 돌려줍니다. 예: n=2 → [[0,0],[0,1],[1,0],[1,1]]."""
+    n = _check_count(n, "n")
+    return np.array(list(itertools.product((0, 1), repeat=n)), dtype=np.int64)
+
+
+def step(z) -> np.ndarray:
+    """계단 함수(step function, 헤비사이드): z ≥ 0 이면 1, 아니면 0 (정수 배열)."""
+    return (np.asarray(z) >= 0).astype(np.int64)
+
+
+def threshold_neuron(X, weights, threshold) -> np.ndarray:
+    """맥컬록-피츠식 문턱 뉴런: 가중합 ``X @ weights`` 가 ``threshold`` 이상이면 1 (발화), 아니면 0.
+
+    X: (n, d) 입력, weights: (d,) 가중치(손으로 정함), threshold: 문턱값(숫자).
+    """
+    w = np.asarray(weights, dtype=np.float64)
+    if w.ndim != 1:
+        raise ValueError(f"weights 는 1차원 (d,) 배열이어야 합니다 (받은 모양: {w.shape})")
+    if not np.all(np.isfinite(w)) or not np.isfinite(threshold):
+        raise ValueError("weights 와 threshold 에 NaN 이나 무한대가 있으면 안 됩니다")
+    X = check_X(X, len(w))
+    return step(X @ w - threshold)
+
+
+#: 논리 게이트의 진리표 목표값 (입력 순서는 ``binary_inputs(2)``: 00, 01, 10, 11)
+GATES: dict[str, np.ndarray] = {
+    "AND": np.array([0, 0, 0, 1]),
+    "OR": np.array([0, 1, 1, 1]),
+    "NAND": np.array([1, 1, 1, 0]),
+    "XOR": np.array([0, 1, 1, 0]),
+}
+
+
+# ---------------------------------------------------------------------------
+# 로젠블랫 퍼셉트론
+# ---------------------------------------------------------------------------
+@dataclass
+class PerceptronHistory:
+    """:meth:`Perceptron.fit` 의 기록. 목록의 0번은 학습 전, k번은 k 에폭 뒤입니다."""
+
+    weights: list = field(default_factory=list)    # 에폭 끝의 w (복사본)
+    biases: list = field(default_factory=list)     # 에폭 끝의 b
+    accuracy: list = field(default_factory=list)   # 에폭 끝의 정확도 (전체 데이터)
+    errors: list = field(default_factory=list)     # 그 에폭 동안 틀려서 가중치를 고친 횟수 (0번은 None)
+    converged_epoch: int | None = None             # 한 에폭 동안 한 번도 틀리지 않은 첫 에폭 (없으면 None)
+    steps: list = field(default_factory=list)      # 샘플 하나를 볼 때마다의 (w1, …, wd, b) — 0번은 학습 전
+
+    @property
+    def epochs(self) -> int:
+        return len(self.weights) - 1
+
+
+class Perceptron:
+    """로젠블랫(1958)의 퍼셉트론: ``ŷ = step(w·x + b)``, 틀린 샘플마다 ``w ← w + η (t − ŷ) x``.
+
+    learning_rate: η (기본 1 — 입력이 0/1 정수면 모든 계산이 정수라 어느 기계에서나 똑같습니다).
+    init: "zeros" (기본) 또는 정수 시드(작은 정규분포 난수로 시작).
+    """
+
+    def __init__(self, n_inputs: int = 2, learning_rate: float = 1.0, init="zeros"):
+        self.n_inputs = _check_count(n_inputs, "n_inputs")
+        self.learning_rate = _check_positive(learning_rate, "learning_rate")
+        if isinstance(init, str) and init == "zeros":
+            self.w = np.zeros(self.n_inputs)
+            self.b = 0.0
+        elif isinstance(init, (int, np.integer)) and not isinstance(init, bool):
+            rng = np.random.default_rng(int(init))
+            self.w = rng.normal(0.0, 0.1, self.n_inputs)
+            self.b = float(rng.normal(0.0, 0.1))
+        else:
+            raise ValueError(f"init 은 'zeros' 또는 정수 시드여야 합니다 (받은 값: {init!r})")
+
+    def net_input(self, X) -> np.ndarray:
+        """가중합 z = X·w + b."""
+        X = check_X(X, self.n_inputs)
+        return X @ self.w + self.b
+
+    def predict(self, X) -> np.ndarray:
+        """0/1 예측 (계단 함수)."""
+        return step(self.net_input(X))
+
+    def score(self, X, y) -> float:
+        """정확도 (맞힌 비율)."""
+        X, y = check_Xy(X, y, self.n_inputs)
+        return float(np.mean(self.predict(X) == y))
+
+    def train_epoch(self, X, y, trace: list | None = None) -> int:
+        """샘플을 순서대로 한 번씩 보며 틀릴 때마다 가중치를 고칩니다. 고친 횟수를 돌려줍니다.
+
+        trace 에 목록을 주면 샘플마다의 (w1, …, wd, b) 를 덧붙입니다.
+        """
+        X, y = check_Xy(X, y, self.n_inputs)
+        updates = 0
+        for x_i, t_i in zip(X, y):
+            y_hat = 1.0 if x_i @ self.w + self.b >= 0 else 0.0
+            error = t_i - y_hat                         # +1, 0, −1
+            if error != 0:
+                self.w = self.w + self.learning_rate * error * x_i   # 로젠블랫의 규칙
+                self.b = self.b + self.learning_rate * error
+                updates += 1
+            if trace is not None:
+                trace.append((*self.w.tolist(), float(self.b)))
+        return updates
+
+    def fit(self, X, y, max_epochs: int = 100, stop_when_converged: bool = True) -> PerceptronHistory:
+        """최대 ``max_epochs`` 에폭 학습하고 에폭마다의 가중치·정확도를 기록해 돌려줍니다."""
+        X, y = check_Xy(X, y, self.n_inputs)
+        max_epochs = _check_count(max_epochs, "max_epochs")
+        hist = PerceptronHistory()
+
+        def snapshot(errors):
+            hist.weights.append(self.w.copy())
+            hist.biases.append(float(self.b))
+            hist.accuracy.append(float(np.mean(self.predict(X) == y)))
+            hist.errors.append(errors)
+
+        snapshot(None)
+        hist.steps.append((*self.w.tolist(), float(self.b)))
+        for epoch in range(1, max_epochs + 1):
+            updates = self.train_epoch(X, y, trace=hist.steps)
+            snapshot(updates)
+            if updates == 0 and hist.converged_epoch is None:
+                hist.converged_epoch = epoch
+                if stop_when_converged:
+                    break
+        return hist
+
+
+# ---------------------------------------------------------------------------
+# 2층 MLP (NumPy)
+# ---------------------------------------------------------------------------
+def sigmoid(z):
+    """시그모이드 σ(z) = 1 / (1 + e^(−z)) — 큰 |z| 에서도 넘침(overflow) 경고 없이 계산."""
+    z = np.asarray(z, dtype=np.float64)
+    out = np.empty_like(z)
+    pos = z >= 0
+    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
+    ez = np.exp(z[~pos])
+    out[~pos] = ez / (1.0 + ez)
+    return out
+
+
+_ACTIVATIONS = {
+    # 이름: (함수, 출력 a 로 쓴 도함수 da/dz)
+    "sigmoid": (sigmoid, lambda a: a * (1.0 - a)),
+    "tanh": (np.tanh, lambda a: 1.0 - a * a),
+}
+
+PARAM_NAMES = ("W1", "b1", "W2", "b2")
+
+
+class MLP:
+    """입력 d → 은닉 h (sigmoid 또는 tanh) → 출력 1 (sigmoid) 의 2층 신경망, 손실은 이진 교차 엔트로피.
+
+    모든 계산은 float64 입니다. 매개변수는 ``params`` dict: W1 (d, h), b1 (h,), W2 (h, 1), b2 (1,).
+    초기화: 시드 ``seed`` 의 정규분포 N(0, init_scale²) (편향은 0).
+    """
+
+    def __init__(self, n_inputs: int = 2, n_hidden: int = 2, activation: str = "sigmoid",
+                 seed: int = 0, init_scale: float = 1.0):
+        self.n_inputs = _check_count(n_inputs, "n_inputs")
+        self.n_hidden = _check_count(n_hidden, "n_hidden")
+        if activation not in _ACTIVATIONS:
+            raise ValueError(f"activation 은 {sorted(_ACTIVATIONS)} 중 하나여야 합니다 (받은 값: {activation!r})")
+        self.activation = activation
+        _check_count(seed, "seed", minimum=0)
+        _check_positive(init_scale, "init_scale")
+        rng = np.random.default_rng(seed)
+        self.params = {
+            "W1": rng.normal(0.0, init_scale, (self.n_inputs, self.n_hidden)),
+            "b1": np.zeros(self.n_hidden),
+            "W2": rng.normal(0.0, init_scale, (self.n_hidden, 1)),
+            "b2": np.zeros(1),
+        }
+
+    # -- 매개변수 -----------------------------------------------------------
+    def get_params(self) -> dict:
+        """매개변수의 복사본."""
+        return {k: v.copy() for k, v in self.params.items()}
+
+    def set_params(self, params: dict) -> None:
+        """매개변수를 통째로 바꿉니다 (모양·유한성 검사)."""
+        shapes = {"W1": (self.n_inputs, self.n_hidden), "b1": (self.n_hidden,),
+                  "W2": (self.n_hidden, 1), "b2": (1,)}
+        if set(params) != set(shapes):
+            raise ValueError(f"params 의 키는 {sorted(shapes)} 여야 합니다 (받은 키: {sorted(params)})")
+        new = {}
+        for k, shape in shapes.items():
+            v = np.array(params[k], dtype=np.float64)
+            if v.shape != shape:
+                raise ValueError(f"{k} 의 모양은 {shape} 이어야 합니다 (받은 모양: {v.shape})")
+            if not np.all(np.isfinite(v)):
+                raise ValueError(f"{k} 에 NaN 이나 무한대가 있습니다")
+            new[k] = v
+        self.params = new
+
+    # -- 순전파 ---------------------------------------------------------------
+    def forward(self, X) -> dict:
+        """순전파(forward pass). 역전파에 필요한 중간값을 dict 로 돌려줍니다: z1, a1(은닉), z2, p(출력 확률)."""
+        return self._forward(check_X(X, self.n_inputs))
+
+    def _forward(self, X) -> dict:
+        act, _ = _ACTIVATIONS[self.activation]
+        P = self.params
+        z1 = X @ P["W1"] + P["b1"]
+        a1 = act(z1)
+        z2 = a1 @ P["W2"] + P["b2"]
+        p = sigmoid(z2)[:, 0]
+        return {"X": X, "z1": z1, "a1": a1, "z2": z2[:, 0], "p": p}
+
+    def hidden(self, X) -> np.ndarray:
+        """은닉층이 본 입력: (n, h) 활성값."""
+        return self.forward(X)["a1"]
+
+    def predict_proba(self, X) -> np.ndarray:
+        """클래스 1 의 확률 (n,)."""
+        return self.forward(X)["p"]
+
+    def predict(self, X) -> np.ndarray:
+        """0/1 예측 (확률 ≥ 0.5 → 1)."""
+        return (self.predict_proba(X) >= 0.5).astype(np.int64)
+
+    def score(self, X, y) -> float:
+        X, y = check_Xy(X, y, self.n_inputs)
+        return float(np.mean(self.predict(X) == y))
+
+    @staticmethod
+    def _bce_from_logits(z2, y) -> float:
+        # 평균 이진 교차 엔트로피 −[y log p + (1−y) log(1−p)], p = σ(z2) — 로짓으로 안정하게 계산
+        return float(np.mean(np.logaddexp(0.0, z2) - y * z2))
+
+    def loss(self, X, y) -> float:
+        """평균 이진 교차 엔트로피(binary cross-entropy)."""
+        X, y = check_Xy(X, y, self.n_inputs)
+        return self._bce_from_logits(self.forward(X)["z2"], y)
+
+    # -- 역전파 ---------------------------------------------------------------
+    def gradients(self, X, y) -> dict:
+        """역전파(backpropagation)로 구한 평균 손실의 기울기 dL/dθ (params 와 같은 키·모양)."""
+        X, y = check_Xy(X, y, self.n_inputs)
+        return self._backward(self._forward(X), y)
+
+    def _backward(self, c: dict, y) -> dict:
+        _, dact = _ACTIVATIONS[self.activation]
+        n = len(y)
+        dz2 = ((c["p"] - y) / n)[:, None]             # dL/dz2: 시그모이드 + 교차 엔트로피 = (p − y)/n
+        dW2 = c["a1"].T @ dz2                          # dL/dW2 = a1ᵀ · dz2
+        db2 = dz2.sum(axis=0)
+        da1 = dz2 @ self.params["W2"].T                # 오차를 은닉층으로 거꾸로 전달
+        dz1 = da1 * dact(c["a1"])                      # 활성 함수의 도함수를 곱함 (연쇄 법칙)
+        dW1 = c["X"].T @ dz1
+        db1 = dz1.sum(axis=0)
+        return {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
+
+    def numerical_gradients(self, X, y, eps: float = 1e-6) -> dict:
+        """중앙 차분(central difference) (L(θ+ε) − L(θ−ε)) / 2ε 으로 구한 기울기 — 역전파 검증용."""
+        X, y = check_Xy(X, y, self.n_inputs)
+        _check_positive(eps, "eps")
+        grads = {}
+        for k, v in self.params.items():
+            g = np.zeros_like(v)
+            for idx in np.ndindex(v.shape):
+                old = v[idx]
+                v[idx] = old + eps
+                plus = self.loss(X, y)
+                v[idx] = old - eps
+                minus = self.loss(X, y)
+                v[idx] = old
+                g[idx] = (plus - minus) / (2 * eps)
+            grads[k] = g
+        return grads
+
+    def fit(self, X, y, epochs: int = 1000, learning_rate: float = 1.0) -> list[float]:
+        """전체 배치 경사 하강법(plain full-batch gradient descent): 에폭마다 θ ← θ − η·dL/dθ.
+
+        에폭마다의 손실(그 에폭의 업데이트 전)을 목록으로 돌려줍니다.
+        """
+        X, y = check_Xy(X, y, self.n_inputs)
+        epochs = _check_count(epochs, "epochs")
+        _check_positive(learning_rate, "learning_rate")
+        losses = []
+        for _ in range(epochs):
+            cache = self._forward(X)
+            losses.append(self._bce_from_logits(cache["z2"], y))
+            grads = self._backward(cache, y)
+            for k in self.params:
+                self.params[k] = self.params[k] - learning_rate * grads[k]
+        return losses
+
+
+def relative_error(a, b) -> float:
+    """두 기울기 묶음(dict 또는 배열)의 상대 오차 ‖a − b‖ / max(‖a‖ + ‖b‖, 1e-300)."""
+    if isinstance(a, dict):
+        if set(a) != set(b):
+            raise ValueError("두 dict 의 키가 다릅니다")
+        a = np.concatenate([np.ravel(a[k]) for k in sorted(a)])
+        b = np.concatenate([np.ravel(b[k]) for k in sorted(b)])
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        raise ValueError(f"모양이 다릅니다: {a.shape} vs {b.shape}")
+    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300))
+
+
+__all__.append("relative_error")
+
+
+def fit_many(X, y, n_hidden: int, seeds, epochs: int = 2000, learning_rate: float = 1.0,
+             activation: str = "sigmoid", init_scale: float = 1.0) -> dict:
+    """``MLP(n_hidden=…, seed=s)`` 를 시드마다 따로 ``fit`` 한 것과 같은 결과를 한꺼번에(벡터화) 계산합니다.
+
+    돌려주는 dict: ``final_loss`` (시드별 마지막 손실), ``accuracy`` (시드별 정확도),
+    ``losses`` (에폭 × 시드 손실 배열), ``seeds``.
+    """
+    X, y = check_Xy(X, y)
+    seeds = [_check_count(s, "seed", minimum=0) for s in seeds]
+    if not seeds:
+        raise ValueError("seeds 가 비어 있습니다")
+    epochs = _check_count(epochs, "epochs")
+    _check_positive(learning_rate, "learning_rate")
+    models = [MLP(X.shape[1], n_hidden, activation, seed=s, init_scale=init_scale) for s in seeds]
+    W1 = np.stack([m.params["W1"] for m in models])          # (R, d, h)
+    b1 = np.stack([m.params["b1"] for m in models])[:, None]  # (R, 1, h)
+    W2 = np.stack([m.params["W2"] for m in models])          # (R, h, 1)
+    b2 = np.stack([m.params["b2"] for m in models])[:, None]  # (R, 1, 1)
+    act, dact = _ACTIVATIONS[activation]
+    n = len(X)
+    Y = y[None, :, None]
+    losses = np.empty((epochs, len(seeds)))
+
+    def forward():
+        a1 = act(X[None] @ W1 + b1)                            # (R, n, h)
+        z2 = a1 @ W2 + b2                                      # (R, n, 1)
+        return a1, z2
+
+    for e in range(epochs):
+        a1, z2 = forward()
+        losses[e] = np.mean(np.logaddexp(0.0, z2) - Y * z2, axis=(1, 2))
+        dz2 = (sigmoid(z2) - Y) / n
+        dW2 = a1.transpose(0, 2, 1) @ dz2
+        db2 = dz2.sum(axis=1, keepdims=True)
+        dz1 = (dz2 @ W2.transpose(0, 2, 1)) * dact(a1)
+        dW1 = X.T[None] @ dz1
+        db1 = dz1.sum(axis=1, keepdims=True)
+        W1, b1, W2, b2 = W1 - learning_rate * dW1, b1 - learning_rate * db1, W2 - learning_rate * dW2, b2 - learning_rate * db2
+    a1, z2 = forward()
+    final = np.mean(np.logaddexp(0.0, z2) - Y * z2, axis=(1, 2))
+    acc = np.mean(((z2 >= 0).astype(np.float64) == Y), axis=(1, 2))
+    return {"seeds": np.array(seeds), "losses": losses, "final_loss": final, "accuracy": acc,
+            "params": [{"W1": W1[i], "b1": b1[i, 0], "W2": W2[i], "b2": b2[i, 0]} for i in range(len(seeds))]}
+
+
+# ---------------------------------------------------------------------------
+# 그림
+# ---------------------------------------------------------------------------
+def plot_linear_classifier(w, b, X, y, ax=None, padding: float = 0.4, title: str | None = None,
+                           legend: bool = True, resolution: int = 200):
+    """선형 분류기 ``step(w·x + b)`` 가 1 로 예측하는 곳(빨강)과 0 인 곳(파랑), 경계 직선 w·x + b = 0 을 그립니다.
+
+    :func:`utils.plots.plot_decision_boundary` 와 같은 색·표시(동그라미 = 클래스 0, 네모 = 클래스 1)를 쓰지만,
+    영역 색이 예측값에 고정되어 있어 w = 0 처럼 모든 곳이 한 클래스인 경우도 올바른 색으로 그립니다.
+    w: (2,), b: 숫자, X: (n, 2), y: 0/1 (n,). 그린 Axes 를 돌려줍니다.
+    """
+    import matplotlib.pyplot as plt
+
+    from .plots import PALETTE
+
+    X, y = check_Xy(X, y, n_features=2)
+    w = np.asarray(w, dtype=np.float64).ravel()
+    if w.shape != (2,):
+        raise ValueError(f"w 는 원소 2개여야 합니다 (받은 모양: {np.shape(w)})")
+    b = float(np.asarray(b, dtype=np.float64).ravel()[0]) if np.ndim(b) else float(b)
+    if not (np.all(np.isfinite(w)) and np.isfinite(b)):
+        raise ValueError("w 와 b 에 NaN 이나 무한대가 있으면 안 됩니다")
+    (x0, y0), (x1, y1) = X.min(axis=0) - padding, X.max(axis=0) + padding
+    gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
+    z = w[0] * gx + w[1] * gy + b
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.5, 4.0))
+    ax.contourf(gx, gy, (z >= 0).astype(float), levels=[-0.5, 0.5, 1.5],
+                colors=[PALETTE[0], PALETTE[3]], alpha=0.18)
+    if z.min() < 0 < z.max():
+        ax.contour(gx, gy, z, levels=[0.0], colors="k", linewidths=1.5)
+    for cls, marker in ((0, "o"), (1, "s")):
+        pts = X[y == cls]
+        ax.scatter(pts[:, 0], pts[:, 1], marker=marker, s=70, edgecolor="k",
+                   color=PALETTE[3] if cls else PALETTE[0], label=f"클래스 {cls}", zorder=3)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    if legend:
+        ax.legend(loc="best")
+    if title:
+        ax.set_title(title)
+    return ax
