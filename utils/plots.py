@@ -199,9 +199,9 @@ def plot_decision_boundary(predict, X, y, ax=None, resolution: int = 200, paddin
     if ax is None:
         _, ax = plt.subplots(figsize=(4.5, 4.0))
     # 확률(0~1)이면 색 범위를 0~1 로 고정: 모든 점을 같은 값으로 예측해도 그 값에 맞는 색으로 칠함
-    levels = np.linspace(0, 1, 21) if z.min() >= 0 and z.max() <= 1 else 20
-    ax.contourf(gx, gy, z, levels=levels, cmap="RdBu_r", alpha=0.35, vmin=0 if z.max() <= 1 else None,
-                vmax=1 if z.max() <= 1 and z.min() >= 0 else None)
+    is_prob = z.min() >= 0 and z.max() <= 1
+    shading = {"levels": np.linspace(0, 1, 21), "vmin": 0, "vmax": 1} if is_prob else {"levels": 20}
+    ax.contourf(gx, gy, z, cmap="RdBu_r", alpha=0.35, **shading)
     if threshold is not None and z.min() < threshold < z.max():
         ax.contour(gx, gy, z, levels=[threshold], colors="k", linewidths=1.5)
     for cls, marker in ((0, "o"), (1, "s")):
