@@ -224,6 +224,7 @@ class _RetryableError(Exception):
 def _tmp_path(target: Path) -> Path:
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.part-", dir=target.parent)
     os.close(fd)
+    os.chmod(name, 0o644)  # mkstemp 은 0600 으로 만듦: 완성된 데이터 파일은 다른 사용자도 읽을 수 있게
     return Path(name)
 
 
