@@ -9,6 +9,11 @@
 * :mod:`utils.course`  — 코스 지도(노트북 목록), Colab 배지·링크, 공통 설정 셀
 * :mod:`utils.report`  — 노트북이 핵심 수치를 기록하는 ``record``
 * :mod:`utils.runner`  — 모든 노트북을 papermill 로 실행하는 메인 작업(main job)
+* :mod:`utils.neurons` — 맥컬록-피츠 뉴런, 퍼셉트론, NumPy MLP 와 역전파 (노트북 02, 03)
+* :mod:`utils.images`  — 개·고양이 사진 읽기(캐시), HOG·색 히스토그램 특징 (노트북 01)
+* :mod:`utils.training`— 층별 기울기·활성화 측정과 여러 시드 반복 실험 (노트북 05, 06)
+* :mod:`utils.evaluation` — 반복 층화 교차 검증, 부트스트랩 AUC 신뢰구간, 누수 없는 전처리·오버샘플링 (노트북 07)
+* :mod:`utils.optim`   — 2차원 손실 곡면과 Keras 옵티마이저 궤적 (노트북 08)
 
 TensorFlow 는 이 패키지를 import 할 때 불러오지 않습니다(빠른 시작). 다만 TF 가 나중에
 import 될 때 시작 로그가 조용하도록 환경 변수만 먼저 정해 둡니다.
