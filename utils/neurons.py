@@ -456,7 +456,7 @@ def plot_linear_classifier(w, b, X, y, ax=None, padding: float = 0.4, title: str
     """
     import matplotlib.pyplot as plt
 
-    from .plots import PALETTE
+    from .plots import PALETTE, scatter_classes
 
     X, y = check_Xy(X, y, n_features=2)
     w = np.asarray(w, dtype=np.float64).ravel()
@@ -474,10 +474,7 @@ def plot_linear_classifier(w, b, X, y, ax=None, padding: float = 0.4, title: str
                 colors=[PALETTE[0], PALETTE[3]], alpha=0.18)
     if z.min() < 0 < z.max():
         ax.contour(gx, gy, z, levels=[0.0], colors="k", linewidths=1.5)
-    for cls, marker in ((0, "o"), (1, "s")):
-        pts = X[y == cls]
-        ax.scatter(pts[:, 0], pts[:, 1], marker=marker, s=70, edgecolor="k",
-                   color=PALETTE[3] if cls else PALETTE[0], label=f"클래스 {cls}", zorder=3)
+    scatter_classes(ax, X, y)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     if legend:

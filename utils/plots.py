@@ -172,6 +172,17 @@ def plot_history(histories, metrics=("loss",), ax=None, title: str | None = None
     return axes
 
 
+def scatter_classes(ax, X, y) -> None:
+    """2차원 점을 클래스 0(파란 원)과 1(빨간 네모)로 찍습니다. 결정 경계 그림들이 함께 씁니다."""
+    import numpy as np
+
+    X, y = np.asarray(X), np.asarray(y).ravel()
+    for cls, marker in ((0, "o"), (1, "s")):
+        pts = X[y == cls]
+        ax.scatter(pts[:, 0], pts[:, 1], marker=marker, s=70, edgecolor="k",
+                   color=PALETTE[3] if cls else PALETTE[0], label=f"클래스 {cls}", zorder=3)
+
+
 def plot_decision_boundary(predict, X, y, ax=None, resolution: int = 200, padding: float = 0.5,
                            title: str | None = None, threshold: float | None = 0.5):
     """2차원 입력의 결정 경계(decision boundary)를 그립니다.
@@ -204,10 +215,7 @@ def plot_decision_boundary(predict, X, y, ax=None, resolution: int = 200, paddin
     ax.contourf(gx, gy, z, cmap="RdBu_r", alpha=0.35, **shading)
     if threshold is not None and z.min() < threshold < z.max():
         ax.contour(gx, gy, z, levels=[threshold], colors="k", linewidths=1.5)
-    for cls, marker in ((0, "o"), (1, "s")):
-        pts = X[y == cls]
-        ax.scatter(pts[:, 0], pts[:, 1], marker=marker, s=70, edgecolor="k",
-                   color=PALETTE[3] if cls else PALETTE[0], label=f"클래스 {cls}", zorder=3)
+    scatter_classes(ax, X, y)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.legend(loc="best")
