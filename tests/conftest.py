@@ -111,6 +111,13 @@ def real_mirror(monkeypatch):
     return Path(REAL_MIRROR)
 
 
+@pytest.fixture
+def notebook_env(monkeypatch):
+    """노트북을 실행하는 테스트용: _isolate_env 가 지운 실제 미러 설정을 되살립니다 (없으면 인터넷 사용)."""
+    if REAL_MIRROR:
+        monkeypatch.setenv("DLCOURSE_MIRROR", REAL_MIRROR)
+
+
 @pytest.fixture(autouse=True)
 def _isolate_env(monkeypatch):
     """테스트가 실제 미러·데이터 폴더 설정에 영향받지 않게 합니다."""

@@ -35,7 +35,7 @@ def _checked_outputs(nb) -> list[str]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_runs_twice_in_the_same_kernel(path):
+def test_runs_twice_in_the_same_kernel(path, notebook_env):
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
