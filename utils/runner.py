@@ -126,6 +126,9 @@ def run_notebook(path: Path, out_dir: Path, parameters: dict, timeout: int, prog
                 progress_bar=progress,
                 log_output=False,
                 execution_timeout=timeout,
+                # 커널이 콘솔에 내는 안내(예: "Kernel is running over TCP without encryption")를 숨김.
+                # 노트북 셀의 출력과 오류는 그대로 기록됩니다.
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],
             )
         result.status = "ok"
     except Exception as exc:  # noqa: BLE001 - 실패도 표에 남기고 다음 노트북으로
