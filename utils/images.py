@@ -148,6 +148,7 @@ def save_npz_atomic(path: str | Path, **arrays) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.part-", dir=path.parent)
+    os.chmod(tmp, 0o644)  # utils.data 의 데이터 파일과 같은 권한 (mkstemp 기본값 0600 대신)
     try:
         with os.fdopen(fd, "wb") as fh:
             np.savez(fh, **arrays)
