@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: install browser-deps run test screenshots colab lab clean
+.PHONY: install browser-deps run test test-fast screenshots colab lab clean
 
 install: $(VENV)/.installed
 
@@ -18,7 +18,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	@touch $@
 
 run: install
-	$(BIN)/python -m utils run $(ARGS)
+	$(BIN)/python -m course_tools run $(ARGS)
 
 browser-deps:
 	@bash tools/install_browser_deps.sh
@@ -26,13 +26,17 @@ browser-deps:
 test: install browser-deps
 	$(BIN)/python -m pytest $(ARGS)
 
+# 매일 쓰는 빠른 검사: 단위 테스트 + 저장소 위생 (노트북 실행·브라우저·Colab 계층 제외)
+test-fast: install
+	$(BIN)/python -m pytest -m "unit or repo" $(ARGS)
+
 # 학습자가 보는 화면 사진: screenshots/ (JupyterLab 과 HTML 로 렌더링한 모든 노트북)
 screenshots: install browser-deps
-	$(BIN)/python -m pytest tests/test_browser.py -q
+	$(BIN)/python -m pytest tests/browser -q
 	@ls -1 screenshots/
 
 colab: install
-	$(BIN)/python -m utils sync
+	$(BIN)/python -m course_tools sync
 
 lab: install
 	$(BIN)/jupyter lab notebooks/

@@ -1,4 +1,21 @@
-"""단위 테스트 공용 fixture: 루프백(127.0.0.1) HTTP 서버가 인터넷 역할을 합니다."""
+"""테스트 공용 설정: 계층(tier) 표시와 fixture.
+
+테스트는 폴더로 계층이 나뉘고, 각 계층의 표시(marker)가 자동으로 붙습니다 (nbval 항목 포함):
+
+==========  ======================  ==================================================
+폴더         표시(marker)             내용
+==========  ======================  ==================================================
+unit/       ``unit``                utils·course_tools 단위 테스트 (빠름)
+repo/       ``repo``                저장소 위생: 노트북 구조·출력, 프로젝트 파일, 린트
+(nbval)     ``notebooks``           notebooks/*.ipynb 를 새로 실행해 커밋된 출력과 비교
+notebooks/  ``notebooks``           같은 커널에서 두 번 실행 (re-run safety)
+browser/    ``browser``             헤드리스 Chromium 으로 JupyterLab·HTML 열기
+colab/      ``colab``               Colab 과 같은 방식(휠 설치, 저장소 밖 작업 폴더)
+==========  ======================  ==================================================
+
+``make test-fast`` 는 ``unit`` 과 ``repo`` 만 실행합니다.
+루프백(127.0.0.1) HTTP 서버가 인터넷 역할을 하는 fixture 도 여기 있습니다.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -13,6 +30,24 @@ import time
 import pytest
 
 from utils.data import Dataset, check_sha256
+
+TIERS = ("unit", "repo", "notebooks", "browser", "colab")
+
+
+def pytest_collection_modifyitems(config, items):
+    """폴더 이름으로 계층 표시를 붙입니다. notebooks/*.ipynb 의 nbval 항목은 ``notebooks`` 입니다."""
+    tests_dir = Path(__file__).resolve().parent
+    for item in items:
+        path = Path(str(item.path)).resolve()
+        if path.suffix == ".ipynb":
+            item.add_marker("notebooks")
+            continue
+        try:
+            tier = path.relative_to(tests_dir).parts[0]
+        except ValueError:
+            continue
+        if tier in TIERS:
+            item.add_marker(tier)
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):

@@ -3,7 +3,7 @@
 # 노트북의 assert 가 GPU 에서도 성립하는지 확인하는 것이 목적입니다.
 #
 #   bash tools/gpu_check.sh            # 전체 코스
-#   bash tools/gpu_check.sh --quick    # 빠른 모드 (python -m utils run 의 옵션을 그대로 넘김)
+#   bash tools/gpu_check.sh --quick    # 빠른 모드 (python -m course_tools run 의 옵션을 그대로 넘김)
 #
 # 이 저장소의 utils 와 의존성이 설치된 Python 이 필요합니다 (PYTHON 으로 지정, 기본 .venv/bin/python
 # 또는 python3). GPU 용 TensorFlow 가 없으면 설치 방법을 알려 주고 끝냅니다.
@@ -28,4 +28,4 @@ then
   echo "TensorFlow 가 GPU 를 찾지 못했습니다. Linux + NVIDIA 에서는: $PYTHON -m pip install 'tensorflow[and-cuda]'" >&2
   exit 3
 fi
-exec "$PYTHON" -m utils run --out runs/gpu "$@"
+exec "$PYTHON" -m course_tools run --out runs/gpu "$@"

@@ -2,18 +2,20 @@
 
 노트북은 맨 위 설정 셀에서 ``import utils`` 후 ``utils.setup()`` 한 번만 부르면 됩니다.
 
-* :mod:`utils.env`     — 실행 환경(Colab / GPU / CPU) 확인, 버전 출력, 시드 고정, TF 로그 정리
-* :mod:`utils.data`    — 데이터셋 등록부(registry)와 무결성 검사를 하는 ``fetch`` (캐시, 미러, 원자적 저장)
-* :mod:`utils.thoracic`— 폐암 수술 환자 데이터(Thoracic Surgery) 로더와 코드북
-* :mod:`utils.plots`   — 한글 글꼴과 코스 공통 그림 스타일
-* :mod:`utils.course`  — 코스 지도(노트북 목록), Colab 배지·링크, 공통 설정 셀
-* :mod:`utils.report`  — 노트북이 핵심 수치를 기록하는 ``record``
-* :mod:`utils.runner`  — 모든 노트북을 papermill 로 실행하는 메인 작업(main job)
-* :mod:`utils.neurons` — 맥컬록-피츠 뉴런, 퍼셉트론, NumPy MLP 와 역전파 (노트북 02, 03)
-* :mod:`utils.images`  — 개·고양이 사진 읽기(캐시), HOG·색 히스토그램 특징 (노트북 01)
-* :mod:`utils.training`— 층별 기울기·활성화 측정과 여러 시드 반복 실험 (노트북 05, 06)
-* :mod:`utils.evaluation` — 반복 층화 교차 검증, 부트스트랩 AUC 신뢰구간, 누수 없는 전처리·오버샘플링 (노트북 07)
-* :mod:`utils.optim`   — 2차원 손실 곡면과 Keras 옵티마이저 궤적 (노트북 08)
+패키지는 두 층입니다 (관리자 도구는 저장소의 ``course_tools/`` 에 따로 있고, 여기서 import 하지 않습니다).
+
+**공통 층** — 모든 노트북이 쓰는 배관(plumbing):
+
+* :mod:`utils.env`      — 실행 환경(Colab / GPU / CPU) 확인, 버전 출력, 시드 고정, TF 로그 정리
+* :mod:`utils.data`     — 데이터셋 등록부(registry)와 무결성 검사를 하는 ``fetch`` (캐시, 미러, 원자적 저장)
+* :mod:`utils.thoracic` — 폐암 수술 환자 데이터(Thoracic Surgery) 로더, 코드북, 스키마
+* :mod:`utils.plots`    — 한글 글꼴과 코스 공통 그림 (학습 곡선, 결정 경계)
+* :mod:`utils.report`   — 노트북이 핵심 수치를 기록하는 ``record``
+* :mod:`utils.course`   — 코스 지도(강의 목록 ``COURSE``)와 Colab 링크
+* :mod:`utils.checks`   — 입력 검사 (모든 모듈이 같은 한국어 오류 문구를 씀)
+
+**강의 층** — :mod:`utils.lessons`: 강의 주제별 도우미. 노트북이 본문에서 직접 보여 준 알고리즘의
+라이브러리 판(d2l 의 ``#@save`` 방식)입니다. 새 강의의 도우미는 여기에 주제 이름으로 둡니다.
 
 TensorFlow 는 이 패키지를 import 할 때 불러오지 않습니다(빠른 시작). 다만 TF 가 나중에
 import 될 때 시작 로그가 조용하도록 환경 변수만 먼저 정해 둡니다.

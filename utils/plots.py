@@ -121,6 +121,22 @@ def korean_font_name() -> str | None:
 # ---------------------------------------------------------------------------
 # 여러 노트북이 함께 쓰는 그림
 # ---------------------------------------------------------------------------
+#: 학습 곡선의 y축 이름 (Keras 지표 이름 → 한국어(영어)). 없는 이름은 그대로 씁니다.
+METRIC_LABELS = {
+    "loss": "손실(loss)",
+    "accuracy": "정확도(accuracy)",
+    "binary_accuracy": "정확도(accuracy)",
+    "auc": "AUC",
+    "mse": "평균 제곱 오차(MSE)",
+    "mae": "평균 절대 오차(MAE)",
+}
+
+
+def metric_label(name: str) -> str:
+    """Keras 지표 이름의 한국어 축 이름 (예: ``"loss"`` → ``"손실(loss)"``)."""
+    return METRIC_LABELS.get(name, name)
+
+
 def _history_dict(history) -> dict:
     data = getattr(history, "history", history)
     if not isinstance(data, dict) or not data:
@@ -165,7 +181,8 @@ def plot_history(histories, metrics=("loss",), ax=None, title: str | None = None
                 a.plot(epochs, data[f"val_{m}"], color=color, ls="--",
                        label=f"{label} 검증".strip() if label else "검증(validation)")
         a.set_xlabel("에폭(epoch)")
-        a.set_ylabel(m)
+        a.set_ylabel(metric_label(m))
+        a.xaxis.set_major_locator(plt.MaxNLocator(integer=True))  # 에폭은 정수 눈금만
         a.legend()
     if title:
         axes[0].figure.suptitle(title, fontweight="bold")

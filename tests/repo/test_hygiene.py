@@ -12,10 +12,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from course_tools.sync import notebook_paths, standard_setup_cell
 from utils import course
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = notebook_paths()
 MAX_BYTES = 3 * 2**20  # 노트북 파일 하나의 최대 크기 (그림 포함 3 MB)
 MACHINE_PATH = re.compile(r"(/work/|/root/|/tmp/|/home/[a-z]|/Users/|[A-Z]:\\\\Users|site-packages|\.venv/)")
 NOISE = re.compile(r"(Glyph \d+ .*missing|does not have a glyph|Traceback \(most recent call last\)|cpu_feature_guard|oneDNN custom operations"
@@ -102,7 +103,7 @@ def test_setup_then_parameters_cells(notebook):
     path, nb = notebook
     code_cells = [c for c in nb.cells if c.cell_type == "code"]
     assert "setup" in code_cells[0].metadata.get("tags", []), "첫 코드 셀은 공통 설정 셀이어야 합니다"
-    assert code_cells[0].source == course.setup_cell_source(), "공통 설정 셀이 표준과 다릅니다 (make colab)"
+    assert code_cells[0].source == standard_setup_cell(), "공통 설정 셀이 표준과 다릅니다 (make colab)"
     assert "parameters" in code_cells[1].metadata.get("tags", []), "둘째 코드 셀은 parameters 태그 셀이어야 합니다"
     assert re.search(r"^QUICK = False", code_cells[1].source, re.M)
     tagged = [c for c in code_cells if "setup" in c.metadata.get("tags", []) or "parameters" in c.metadata.get("tags", [])]

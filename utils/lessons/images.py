@@ -17,7 +17,8 @@
 
 예::
 
-    from utils import data, images
+    from utils import data
+    from utils.lessons import images
     root = data.extract("cats_and_dogs")
     train = images.load_image_folder(root / "train", size=(64, 64))
     train.X.shape, train.y[:5], train.class_names   # (2000, 64, 64, 3), ..., ['cats', 'dogs']

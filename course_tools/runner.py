@@ -1,8 +1,8 @@
 """메인 작업(main job): 모든 노트북을 순서대로 papermill 로 실행하고 요약 표를 출력합니다.
 
-    python -m utils run            # 전체 코스
-    python -m utils run --quick    # 빠른 모드(에폭·표본 수를 줄임: 각 노트북의 QUICK 매개변수)
-    python -m utils run --only 00 07 -p EPOCHS=5
+    python -m course_tools run            # 전체 코스
+    python -m course_tools run --quick    # 빠른 모드(에폭·표본 수를 줄임: 각 노트북의 QUICK 매개변수)
+    python -m course_tools run --only 00 07 -p EPOCHS=5
 
 결과 노트북과 보고서(``report.md``)는 git 에 올라가지 않는 ``runs/latest/`` 에 저장됩니다.
 하나라도 실패하면 종료 코드가 1 입니다.
@@ -19,8 +19,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .course import COURSE, NOTEBOOK_DIR, ROOT
-from .report import METRICS_ENV
+from utils.course import COURSE, COURSE_BUDGET_S, lesson
+from utils.report import METRICS_ENV
+
+from . import NOTEBOOK_DIR, ROOT
 
 DEFAULT_OUT = ROOT / "runs" / "latest"
 
@@ -94,21 +96,22 @@ def parse_parameter(text: str) -> tuple[str, object]:
 
 
 def select_notebooks(only: list[str] | None, directory: Path = NOTEBOOK_DIR) -> list[Path]:
-    paths = sorted(directory.glob("[0-9][0-9]_*.ipynb"))
-    if only:
-        wanted = [o.removesuffix(".ipynb") for o in only]
-        chosen = [p for p in paths if any(p.stem == w or p.stem.startswith(w + "_") for w in wanted)]
-        unknown = [w for w in wanted if not any(p.stem == w or p.stem.startswith(w + "_") for p in paths)]
-        if unknown:
-            raise SystemExit(f"찾을 수 없는 노트북: {', '.join(unknown)} (있는 것: {', '.join(p.stem for p in paths)})")
-        return chosen
-    return paths
+    """실행할 노트북 경로 (``COURSE`` 순서). ``only`` 는 번호나 이름 목록."""
+    if not only:
+        return [directory / item.filename for item in COURSE]
+    chosen = []
+    for key in only:
+        try:
+            chosen.append(lesson(key))
+        except KeyError as exc:
+            raise SystemExit(str(exc.args[0])) from None
+    return [directory / item.filename for item in COURSE if item in chosen]
 
 
 def run_notebook(path: Path, out_dir: Path, parameters: dict, timeout: int, progress: bool) -> Result:
     import papermill as pm
 
-    budgets = {lesson.filename: lesson.budget_s for lesson in COURSE}
+    budgets = {item.filename: item.budget_s for item in COURSE}
     result = Result(notebook=path.name, budget_s=budgets.get(path.name))
     metrics_file = out_dir / f"{path.stem}.metrics.json"
     metrics_file.unlink(missing_ok=True)
@@ -158,12 +161,12 @@ def format_table(results: list[Result]) -> str:
         mem = "" if r.peak_mb is None else f"{r.peak_mb:.0f}"
         rows.append(f"| {r.notebook} | {r.status} | {r.seconds:.1f}{over} | {budget} | {mem} | {metrics} |")
     total = sum(r.seconds for r in results)
-    rows.append(f"| **합계** | {sum(r.status == 'ok' for r in results)}/{len(results)} 성공 | {total:.1f} | 300 | | |")
+    rows.append(f"| **합계** | {sum(r.status == 'ok' for r in results)}/{len(results)} 성공 | {total:.1f} | {COURSE_BUDGET_S} | | |")
     return "\n".join(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m utils run", description="모든 노트북을 순서대로 실행합니다 (papermill).")
+    parser = argparse.ArgumentParser(prog="python -m course_tools run", description="모든 노트북을 순서대로 실행합니다 (papermill).")
     parser.add_argument("--quick", action="store_true", help="빠른 모드: 각 노트북에 QUICK=True 를 넘깁니다")
     parser.add_argument("--only", nargs="+", metavar="NN", help="실행할 노트북 번호나 이름 (예: 00 07)")
     parser.add_argument("-p", "--parameter", action="append", type=parse_parameter, default=[], metavar="NAME=VALUE",
@@ -178,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         parameters["QUICK"] = True
     args.out.mkdir(parents=True, exist_ok=True)
-    from .env import describe_environment
+    from utils.env import describe_environment
 
     device = describe_environment().device
     print(f"장치(device): {device}, CPU 코어 {os.cpu_count()}개")
@@ -199,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         f"# 코스 실행 보고서\n\n실행 시각: {time.strftime('%Y-%m-%d %H:%M:%S')}  \n"
         f"매개변수: {parameters or '(기본값)'}  \n장치(device): {device}  \nCPU 코어: {os.cpu_count()}\n\n"
         f"시간 목표(초)는 2코어 CPU 기준이며 넘으면 ⚠ 로 표시합니다(테스트를 실패시키지 않음). "
-        f"전체 코스 목표는 300초입니다.\n\n{table}\n",
+        f"전체 코스 목표는 강의별 목표의 합인 {COURSE_BUDGET_S}초입니다.\n\n{table}\n",
         encoding="utf-8",
     )
     print(f"\n보고서: {report}")

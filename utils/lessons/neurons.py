@@ -456,7 +456,7 @@ def plot_linear_classifier(w, b, X, y, ax=None, padding: float = 0.4, title: str
     """
     import matplotlib.pyplot as plt
 
-    from .plots import PALETTE, scatter_classes
+    from ..plots import PALETTE, scatter_classes
 
     X, y = check_Xy(X, y, n_features=2)
     w = np.asarray(w, dtype=np.float64).ravel()

@@ -1,4 +1,4 @@
-"""utils.optim: 2차원 곡면 위의 Keras 옵티마이저 궤적."""
+"""utils.lessons.optim: 2차원 곡면 위의 Keras 옵티마이저 궤적."""
 from __future__ import annotations
 
 import matplotlib
@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from utils import optim  # noqa: E402
+from utils.lessons import optim  # noqa: E402
 
 keras = pytest.importorskip("keras")
 

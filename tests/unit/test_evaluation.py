@@ -1,4 +1,4 @@
-"""utils.evaluation 단위 테스트 (TensorFlow 없이 도는 것이 대부분; Keras 어댑터 테스트 하나만 Keras 사용)."""
+"""utils.lessons.evaluation 단위 테스트 (TensorFlow 없이 도는 것이 대부분; Keras 어댑터 테스트 하나만 Keras 사용)."""
 from __future__ import annotations
 
 import numpy as np
@@ -8,7 +8,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import make_pipeline
 
-from utils import evaluation as ev
+from utils.lessons import evaluation as ev
 from utils.thoracic import COLUMNS
 
 

@@ -1,4 +1,4 @@
-"""utils.images: 사진 폴더 읽기, 캐시(원자적 저장·무효화), 깨진/없는 파일, 손으로 만든 특징."""
+"""utils.lessons.images: 사진 폴더 읽기, 캐시(원자적 저장·무효화), 깨진/없는 파일, 손으로 만든 특징."""
 from __future__ import annotations
 
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from utils import images as I
+from utils.lessons import images as I
 
 
 def _jpeg(path, color, size=(40, 30)):

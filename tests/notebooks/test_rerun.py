@@ -15,8 +15,10 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+from utils.course import COURSE
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = [ROOT / "notebooks" / lesson.filename for lesson in COURSE]
 VOLATILE = re.compile(r"\d+(\.\d+)?\s?(ms|s|초)\b|0x[0-9a-f]+")
 
 

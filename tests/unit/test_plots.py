@@ -105,3 +105,14 @@ def test_plot_decision_boundary_draws_threshold_line():
 def test_plot_decision_boundary_bad_input(X, y, msg):
     with pytest.raises(ValueError, match=msg):
         plots.plot_decision_boundary(lambda g: g[:, 0], X, y)
+
+
+def test_plot_history_labels_axes_in_korean_with_integer_epochs():
+    import matplotlib.pyplot as plt
+
+    axes = plots.plot_history({"loss": [1.0, 0.5, 0.25], "val_loss": [1.1, 0.7, 0.6], "accuracy": [0.5, 0.7, 0.9]},
+                              metrics=("loss", "accuracy"))
+    assert [a.get_ylabel() for a in axes] == ["손실(loss)", "정확도(accuracy)"]
+    ticks = [t for t in axes[0].get_xticks() if axes[0].get_xlim()[0] <= t <= axes[0].get_xlim()[1]]
+    assert ticks and all(float(t).is_integer() for t in ticks)
+    plt.close("all")

@@ -7,7 +7,7 @@ import json
 import nbformat
 import pytest
 
-from utils import runner as R
+from course_tools import runner as R
 
 
 @pytest.mark.parametrize("text,expected", [("EPOCHS=5", ("EPOCHS", 5)), ("QUICK=True", ("QUICK", True)),
@@ -22,12 +22,13 @@ def test_parse_parameter_rejects(bad):
         R.parse_parameter(bad)
 
 
-def test_select_notebooks(tmp_path):
-    for name in ("00_a.ipynb", "01_b.ipynb", "07_c.ipynb", "notes.ipynb"):
-        (tmp_path / name).write_text("{}")
-    assert [p.name for p in R.select_notebooks(None, tmp_path)] == ["00_a.ipynb", "01_b.ipynb", "07_c.ipynb"]
-    assert [p.name for p in R.select_notebooks(["07", "00"], tmp_path)] == ["00_a.ipynb", "07_c.ipynb"]
-    with pytest.raises(SystemExit, match="99"):
+def test_select_notebooks_follows_the_course(tmp_path):
+    from utils.course import COURSE
+
+    assert [p.name for p in R.select_notebooks(None, tmp_path)] == [lesson.filename for lesson in COURSE]
+    assert [p.name for p in R.select_notebooks(["07", "00"], tmp_path)] == ["00_getting_started.ipynb",
+                                                                         "07_lung_cancer_survival.ipynb"]
+    with pytest.raises(SystemExit, match="99.*00, 01"):
         R.select_notebooks(["99"], tmp_path)
 
 

@@ -5,7 +5,7 @@
 
 예::
 
-    from utils import training
+    from utils.lessons import training
     norms = training.gradient_norms(model, x, y)          # 층마다 ‖∂L/∂W‖ (tf.GradientTape)
     stats = training.activation_stats(model, x)           # 층마다 출력의 평균·표준편차·0 비율
     runs = training.run_seeds(experiment, seeds=[0, 1, 2], config=["기본", "드롭아웃"])
@@ -81,7 +81,7 @@ def gradient_norms(model, x, y, loss=None, training: bool = False):
     import keras
     import pandas as pd
 
-    from .env import load_tensorflow
+    from ..env import load_tensorflow
 
     tf = load_tensorflow()
     _check_model(model)
@@ -221,7 +221,7 @@ def run_seeds(experiment: Callable[..., dict], seeds, reseed: bool = True, **gri
         config = dict(zip(names, combo))
         for seed in seeds:
             if reseed:
-                from .env import seed_everything
+                from ..env import seed_everything
 
                 seed_everything(seed)
             result = experiment(seed=seed, **config)

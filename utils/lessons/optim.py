@@ -16,7 +16,7 @@
 예::
 
     import keras
-    from utils import optim
+    from utils.lessons import optim
 
     bowl = optim.ill_conditioned_bowl()
     runs = optim.run_optimizers(
@@ -320,7 +320,7 @@ def plot_trajectories(surface: Surface, trajectories, ax=None, title: str | None
     markers: 걸음마다 작은 점을 찍을지 (걸음이 많으면 False 가 깔끔). 발산한 궤적은 범례에 "(발산)" 표시.
     그린 Axes 를 돌려줍니다.
     """
-    from .plots import PALETTE
+    from ..plots import PALETTE
 
     if isinstance(trajectories, Trajectory):
         trajectories = [trajectories]

@@ -12,6 +12,7 @@ import types
 
 import pytest
 
+from course_tools.sync import standard_setup_cell
 from utils import course
 
 
@@ -53,7 +54,7 @@ def installer(monkeypatch):
 
 def _run_setup_cell():
     namespace: dict = {}
-    exec(compile(course.setup_cell_source(), "<setup-cell>", "exec"), namespace)  # noqa: S102
+    exec(compile(standard_setup_cell(), "<setup-cell>", "exec"), namespace)  # noqa: S102
     return namespace
 
 

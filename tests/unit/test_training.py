@@ -1,11 +1,11 @@
-"""utils.training: 층별 기울기·활성화 측정과 여러 시드 실험 도우미."""
+"""utils.lessons.training: 층별 기울기·활성화 측정과 여러 시드 실험 도우미."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from utils import training
+from utils.lessons import training
 
 keras = pytest.importorskip("keras")
 

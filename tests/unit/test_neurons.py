@@ -1,10 +1,10 @@
-"""utils.neurons: 문턱 뉴런, 퍼셉트론, NumPy MLP 와 잘못된 입력 처리."""
+"""utils.lessons.neurons: 문턱 뉴런, 퍼셉트론, NumPy MLP 와 잘못된 입력 처리."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from utils.neurons import (
+from utils.lessons.neurons import (
     GATES,
     MLP,
     Perceptron,
@@ -242,7 +242,7 @@ def test_plot_linear_classifier_draws_regions_line_and_points():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from utils.neurons import plot_linear_classifier
+    from utils.lessons.neurons import plot_linear_classifier
 
     fig, axes = plt.subplots(1, 2)
     ax = plot_linear_classifier([1, 1], -1.5, X2, GATES["AND"], ax=axes[0], title="AND")
@@ -259,7 +259,7 @@ def test_plot_linear_classifier_draws_regions_line_and_points():
 
 
 def test_plot_linear_classifier_bad_input():
-    from utils.neurons import plot_linear_classifier
+    from utils.lessons.neurons import plot_linear_classifier
 
     with pytest.raises(ValueError, match="원소 2개"):
         plot_linear_classifier([1, 1, 1], 0, X2, GATES["AND"])
