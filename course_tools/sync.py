@@ -51,8 +51,8 @@ def notebook_paths(directory: Path = NOTEBOOK_DIR) -> list[Path]:
 def setup_cell_source(repo: str, ref: str) -> str:
     """모든 노트북의 공통 설정 셀 (태그 ``setup``). 다시 실행해도 안전합니다."""
     return f'''# [공통 설정 셀] 모든 노트북에서 똑같습니다. 몇 번을 다시 실행해도 안전합니다.
-# Colab 에서만: 이 코스의 utils 패키지와 한글 글꼴 패키지를 "없을 때만" 설치합니다.
-# (TensorFlow·NumPy 등 Colab 에 이미 있는 것은 건드리지 않도록 --no-deps 로 설치합니다.)
+# Colab에서만: 이 코스의 utils 패키지와 한글 글꼴 패키지를 "없을 때만" 설치합니다.
+# (TensorFlow·NumPy 등 Colab에 이미 있는 것은 건드리지 않도록 --no-deps로 설치합니다.)
 import importlib
 import importlib.util
 import subprocess

@@ -35,15 +35,15 @@ class Lesson:
 
 COURSE: tuple[Lesson, ...] = (
     Lesson("00_getting_started.ipynb", "시작하기: 코스 지도와 실행 환경",
-           "코스 지도, 환경 점검, 딥러닝 역사 연표, 6단계 작업 흐름, CPU vs GPU 행렬 곱 시간 재기", 15),
+           "코스 지도, 환경 점검, 딥러닝 역사 연표, 6단계 작업 흐름, CPU vs GPU 행렬 곱 시간 재기", 10),
     Lesson("01_ml_vs_dl.ipynb", "머신러닝 vs 딥러닝: 개와 고양이 사진",
-           "손으로 만든 특징 + SVM/KNN과 스스로 특징을 배우는 CNN을 같은 사진으로 비교", 100),
+           "손으로 만든 특징 + SVM/KNN과 스스로 특징을 배우는 CNN을 같은 사진으로 비교", 95),
     Lesson("02_perceptron_xor.ipynb", "맥컬록-피츠 뉴런, 퍼셉트론, XOR의 벽",
            "논리 게이트 뉴런, 로젠블랫의 학습 규칙, 선 하나로는 풀 수 없는 XOR", 10),
     Lesson("03_mlp_backprop.ipynb", "다층 퍼셉트론과 역전파",
            "NumPy로 직접 쓰는 역전파(backpropagation), 기울기 검증, Keras와 비교", 10),
     Lesson("04_cnn_lenet.ipynb", "CNN: 합성곱과 LeNet",
-           "손으로 하는 합성곱·풀링, 진짜 손글씨 숫자(MNIST)로 LeNet 스타일 CNN과 MLP 비교, AlexNet의 재료", 30),
+           "손으로 하는 합성곱·풀링, 진짜 손글씨 숫자(MNIST)로 LeNet 스타일 CNN과 MLP 비교, AlexNet의 재료", 40),
     Lesson("05_vanishing_gradient_relu.ipynb", "기울기 소실, ReLU, 가중치 초기화",
            "시그모이드의 기울기 소실을 층별로 재고 사전 학습·ReLU·He 초기화로 해결", 25),
     Lesson("06_dropout.ipynb", "드롭아웃과 과대적합",

@@ -228,13 +228,13 @@ def _tmp_path(target: Path) -> Path:
     return Path(name)
 
 
-def _check_size(ds: Dataset, path: Path) -> None:
+def _check_file_size(ds: Dataset, path: Path) -> None:
     if ds.size is not None and path.stat().st_size != ds.size:
         raise IntegrityError(f"크기 불일치: 기대 {ds.size:,} 바이트, 실제 {path.stat().st_size:,} 바이트")
 
 
 def _verify(ds: Dataset, path: Path, thorough: bool) -> None:
-    _check_size(ds, path)
+    _check_file_size(ds, path)
     ds.verify(path, thorough)
 
 

@@ -146,11 +146,11 @@ def test_oversampling_bad_input():
     X = np.zeros((6, 2))
     with pytest.raises(ValueError, match="한 클래스"):
         ev.random_oversample(X, np.zeros(6))
-    with pytest.raises(ValueError, match="행 수"):
+    with pytest.raises(ValueError, match="샘플 수"):
         ev.smote(X, np.array([0, 1, 0]))
     with pytest.raises(ValueError, match="k_neighbors"):
         ev.smote(X, np.array([0, 0, 0, 0, 1, 1]), k_neighbors=5)
-    with pytest.raises(ValueError, match="0/1"):
+    with pytest.raises(ValueError, match="0과 1"):
         ev.smote(X, np.array([0, 2, 0, 0, 1, 1]))
     with pytest.raises(ValueError, match="method"):
         ev.OversampledClassifier(LogisticRegression(), method="adasyn").fit(X, np.array([0, 0, 0, 0, 1, 1]))

@@ -58,8 +58,8 @@ def test_threshold_neuron_bad_input():
     [
         ([0, 1, 1, 0], [0, 1, 1, 0], "2차원"),
         (X2, [0, 1, 1], "샘플 수"),
-        (X2, [0, 1, 2, 0], "0 과 1"),
-        (X2, [0, 0.5, 1, 0], "0 과 1"),
+        (X2, [0, 1, 2, 0], "0과 1"),
+        (X2, [0, 0.5, 1, 0], "0과 1"),
         (X2, [0, 1, np.nan, 0], "NaN"),
         ([[0, np.nan], [1, 1]], [0, 1], "NaN"),
         ([[0, np.inf], [1, 1]], [0, 1], "NaN"),
@@ -126,7 +126,7 @@ def test_perceptron_bad_arguments():
     p = Perceptron()
     with pytest.raises(ValueError, match="max_epochs"):
         p.fit(X2, GATES["AND"], max_epochs=0)
-    with pytest.raises(ValueError, match="0 과 1"):
+    with pytest.raises(ValueError, match="0과 1"):
         p.fit(X2, [0, 0, 0, 2])
     with pytest.raises(ValueError, match="특징 수"):
         p.predict(binary_inputs(3))
@@ -214,7 +214,7 @@ def test_mlp_bad_arguments():
     m = MLP()
     with pytest.raises(ValueError, match="특징 수"):
         m.forward(binary_inputs(3))
-    with pytest.raises(ValueError, match="0 과 1"):
+    with pytest.raises(ValueError, match="0과 1"):
         m.fit(X2, [0, 1, 1, 3])
     with pytest.raises(ValueError, match="NaN"):
         m.gradients(X2, [0, 1, np.nan, 0])
@@ -265,7 +265,7 @@ def test_plot_linear_classifier_bad_input():
         plot_linear_classifier([1, 1, 1], 0, X2, GATES["AND"])
     with pytest.raises(ValueError, match="NaN"):
         plot_linear_classifier([1, np.nan], 0, X2, GATES["AND"])
-    with pytest.raises(ValueError, match="0 과 1"):
+    with pytest.raises(ValueError, match="0과 1"):
         plot_linear_classifier([1, 1], 0, X2, [0, 1, 2, 1])
     with pytest.raises(ValueError, match="특징 수"):
         plot_linear_classifier([1, 1], 0, binary_inputs(3), np.zeros(8))

@@ -23,6 +23,8 @@ from typing import Callable
 
 import numpy as np
 
+from .. import checks
+
 FEV1_MAX_LITRES = 10.0  # 사람의 FEV1·FVC 는 10 리터를 넘을 수 없습니다 (성인 보통 2-6 L)
 
 __all__ = [
@@ -48,32 +50,6 @@ __all__ = [
 # ---------------------------------------------------------------------------
 # 입력 검사
 # ---------------------------------------------------------------------------
-def _as_binary_labels(y, name: str = "y") -> np.ndarray:
-    y = np.asarray(y)
-    if y.ndim != 1:
-        raise ValueError(f"{name} 는 1차원이어야 합니다 (모양: {y.shape})")
-    if y.size == 0:
-        raise ValueError(f"{name} 가 비어 있습니다")
-    values = set(np.unique(y).tolist())
-    if not values <= {0, 1}:
-        raise ValueError(f"{name} 는 0/1 레이블이어야 합니다 (받은 값: {sorted(values)[:5]})")
-    return y.astype(int)
-
-
-def _check_scores(y: np.ndarray, scores, name: str = "scores") -> np.ndarray:
-    scores = np.asarray(scores, dtype=float)
-    if scores.shape != y.shape:
-        raise ValueError(f"{name} 의 모양 {scores.shape} 이 레이블의 모양 {y.shape} 과 다릅니다")
-    if not np.all(np.isfinite(scores)):
-        raise ValueError(f"{name} 에 NaN 이나 무한대가 있습니다")
-    return scores
-
-
-def _need_both_classes(y: np.ndarray, what: str) -> None:
-    if y.min() == y.max():
-        raise ValueError(f"{what}: 레이블에 한 클래스만 있습니다 (0 과 1 이 모두 있어야 합니다)")
-
-
 # ---------------------------------------------------------------------------
 # 있을 수 없는 값 → 결측
 # ---------------------------------------------------------------------------
@@ -258,14 +234,11 @@ def thoracic_preprocessor(drop_id: bool = True, impossible_as_missing: bool = Tr
 # ---------------------------------------------------------------------------
 # 오버샘플링 (imbalanced-learn 없이)
 # ---------------------------------------------------------------------------
-def _check_xy(X, y):
-    X = np.asarray(X, dtype=float)
-    y = _as_binary_labels(y)
-    if X.ndim != 2:
-        raise ValueError(f"X 는 2차원 배열이어야 합니다 (모양: {X.shape})")
-    if len(X) != len(y):
-        raise ValueError(f"X 의 행 수 {len(X)} 와 y 의 길이 {len(y)} 가 다릅니다")
-    _need_both_classes(y, "오버샘플링")
+def _oversampling_xy(X, y):
+    X = checks.matrix(X, "X")
+    y = checks.binary_labels(y, "y")
+    checks.same_length(X, y)
+    checks.both_classes(y, "오버샘플링")
     return X, y
 
 
@@ -277,7 +250,7 @@ def _minority(y):
 
 def random_oversample(X, y, random_state=None):
     """소수 클래스 행을 복원 추출로 **복제**해 두 클래스 수를 같게 만든 (X, y). 원래 행이 앞에 옵니다."""
-    X, y = _check_xy(X, y)
+    X, y = _oversampling_xy(X, y)
     rng = np.random.default_rng(random_state)
     minority, counts = _minority(y)
     need = counts.max() - counts.min()
@@ -291,7 +264,7 @@ def smote(X, y, k_neighbors: int = 5, random_state=None):
     원래 행이 앞에, 합성한 행이 뒤에 붙은 (X, y) 를 돌려줍니다. 거리는 유클리드 거리이므로 표준화한 숫자
     특징에 쓰세요 (원-핫 열은 0 과 1 사이 값이 됩니다 — 범주형까지 제대로 하려면 SMOTE-NC).
     """
-    X, y = _check_xy(X, y)
+    X, y = _oversampling_xy(X, y)
     if not isinstance(k_neighbors, int) or isinstance(k_neighbors, bool) or k_neighbors < 1:
         raise ValueError(f"k_neighbors 는 1 이상의 정수여야 합니다 (받은 값: {k_neighbors!r})")
     minority, counts = _minority(y)
@@ -350,9 +323,9 @@ def roc_auc(y_true, scores) -> float:
     """ROC AUC = 무작위로 고른 사망 환자의 점수가 생존 환자보다 높을 확률 (동점은 1/2). 순위로 계산합니다."""
     from scipy.stats import rankdata
 
-    y = _as_binary_labels(y_true, "y_true")
-    s = _check_scores(y, scores)
-    _need_both_classes(y, "ROC AUC")
+    y = checks.binary_labels(y_true, "y_true")
+    s = checks.scores_for(y, scores)
+    checks.both_classes(y, "ROC AUC")
     ranks = rankdata(s)
     n1 = y.sum()
     n0 = len(y) - n1
@@ -367,9 +340,9 @@ def choose_threshold(y_true, scores, method: str = "youden") -> float:
     """
     from sklearn.metrics import roc_curve
 
-    y = _as_binary_labels(y_true, "y_true")
-    s = _check_scores(y, scores)
-    _need_both_classes(y, "임계값 고르기")
+    y = checks.binary_labels(y_true, "y_true")
+    s = checks.scores_for(y, scores)
+    checks.both_classes(y, "임계값 고르기")
     if method != "youden":
         raise ValueError(f"method 는 'youden' 만 지원합니다 (받은 값: {method!r})")
     fpr, tpr, thresholds = roc_curve(y, s)
@@ -383,9 +356,9 @@ def binary_metrics(y_true, scores, threshold: float) -> dict:
     """ROC AUC, PR AUC(평균 정밀도), 브라이어 점수(Brier), 그리고 ``threshold`` 에서의 혼동 행렬 지표."""
     from sklearn.metrics import average_precision_score
 
-    y = _as_binary_labels(y_true, "y_true")
-    s = _check_scores(y, scores)
-    _need_both_classes(y, "지표 계산")
+    y = checks.binary_labels(y_true, "y_true")
+    s = checks.scores_for(y, scores)
+    checks.both_classes(y, "지표 계산")
     if not np.isfinite(threshold):
         raise ValueError(f"threshold 는 유한한 수여야 합니다 (받은 값: {threshold!r})")
     pred = (s >= threshold).astype(int)
@@ -417,9 +390,9 @@ def bootstrap_auc_ci(y_true, scores, n_boot: int = 2000, level: float = 0.95, ra
     """
     from scipy.stats import rankdata
 
-    y = _as_binary_labels(y_true, "y_true")
-    s = _check_scores(y, scores)
-    _need_both_classes(y, "부트스트랩 AUC")
+    y = checks.binary_labels(y_true, "y_true")
+    s = checks.scores_for(y, scores)
+    checks.both_classes(y, "부트스트랩 AUC")
     if not isinstance(n_boot, int) or isinstance(n_boot, bool) or n_boot < 100:
         raise ValueError(f"n_boot 는 100 이상의 정수여야 합니다 (받은 값: {n_boot!r})")
     if not 0 < level < 1:
@@ -514,10 +487,10 @@ def repeated_cv(make_model: Callable, X, y, n_splits: int = 5, n_repeats: int = 
     import pandas as pd
     from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
 
-    y = _as_binary_labels(y)
+    y = checks.binary_labels(y)
     if len(X) != len(y):
         raise ValueError(f"X 의 행 수 {len(X)} 와 y 의 길이 {len(y)} 가 다릅니다")
-    _need_both_classes(y, "교차 검증")
+    checks.both_classes(y, "교차 검증")
     for label, v, lo in (("n_splits", n_splits, 2), ("n_repeats", n_repeats, 1)):
         if not isinstance(v, int) or isinstance(v, bool) or v < lo:
             raise ValueError(f"{label} 는 {lo} 이상의 정수여야 합니다 (받은 값: {v!r})")
@@ -624,10 +597,10 @@ class KerasBinaryClassifier(_ClassifierMixin, _BaseEstimator):
 
         self._check_params()
         X = np.asarray(X, dtype="float32")
-        y = _as_binary_labels(y)
+        y = checks.binary_labels(y)
         if X.ndim != 2 or len(X) != len(y):
             raise ValueError(f"X 모양 {X.shape} 과 y 길이 {len(y)} 가 맞지 않습니다")
-        _need_both_classes(y, "Keras 학습")
+        checks.both_classes(y, "Keras 학습")
         seed = int(self.random_state)
         keras.utils.set_random_seed(seed)
         X_tr, X_val, y_tr, y_val = train_test_split(X, y, test_size=self.validation_fraction, stratify=y,

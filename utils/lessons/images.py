@@ -35,6 +35,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from .. import checks
+
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif")
 CACHE_VERSION = 1
 
@@ -64,16 +66,6 @@ class ImageSet:
 # ---------------------------------------------------------------------------
 # 한 장 읽기
 # ---------------------------------------------------------------------------
-def _check_size(size) -> tuple[int, int]:
-    try:
-        w, h = (int(size), int(size)) if np.isscalar(size) else (int(size[0]), int(size[1]))
-    except (TypeError, ValueError, IndexError):
-        raise ValueError(f"size 는 정수 하나나 (가로, 세로) 두 정수여야 합니다 (받은 값: {size!r})") from None
-    if w < 1 or h < 1:
-        raise ValueError(f"size 는 양수여야 합니다 (받은 값: {size!r})")
-    return w, h
-
-
 def load_image(path: str | Path, size=(64, 64)) -> np.ndarray:
     """사진 한 장을 RGB ``(H, W, 3)`` uint8 배열로 읽습니다.
 
@@ -81,7 +73,7 @@ def load_image(path: str | Path, size=(64, 64)) -> np.ndarray:
     """
     from PIL import Image, UnidentifiedImageError
 
-    w, h = _check_size(size)
+    w, h = checks.image_size(size)
     path = Path(path)
     if not path.is_file():
         raise ImageLoadError(f"사진 파일이 없습니다: {path}")
@@ -182,7 +174,7 @@ def load_image_folder(
     캐시는 파일 목록·크기·수정 시각의 지문(fingerprint)이 같을 때만 씁니다.
     깨진 사진이 하나라도 있으면 그 파일 이름을 담은 :class:`ImageLoadError` 를 냅니다.
     """
-    size = _check_size(size)
+    size = checks.image_size(size)
     root = Path(root)
     classes, files, labels = list_image_folder(root)
     fp = _fingerprint(root, files, size)
@@ -211,17 +203,6 @@ def load_image_folder(
 # ---------------------------------------------------------------------------
 # 손으로 만든 특징 (hand-crafted features)
 # ---------------------------------------------------------------------------
-def _check_images(X) -> np.ndarray:
-    X = np.asarray(X)
-    if X.ndim != 4 or X.shape[-1] != 3:
-        raise ValueError(f"사진 배열은 (N, H, W, 3) 모양이어야 합니다 (받은 모양: {X.shape})")
-    if len(X) == 0:
-        raise ValueError("사진 배열이 비어 있습니다 (N=0)")
-    if X.dtype != np.uint8:
-        raise ValueError(f"사진 배열은 0~255 의 uint8 이어야 합니다 (받은 dtype: {X.dtype})")
-    return X
-
-
 def hog_features(X, orientations: int = 9, pixels_per_cell=(8, 8), cells_per_block=(2, 2)) -> np.ndarray:
     """HOG(Histogram of Oriented Gradients, Dalal & Triggs 2005) 특징. 흑백으로 바꿔 계산합니다.
 
@@ -231,7 +212,7 @@ def hog_features(X, orientations: int = 9, pixels_per_cell=(8, 8), cells_per_blo
     from skimage.color import rgb2gray
     from skimage.feature import hog
 
-    X = _check_images(X)
+    X = checks.images_uint8(X)
     return np.stack([
         hog(rgb2gray(img), orientations=orientations, pixels_per_cell=pixels_per_cell,
             cells_per_block=cells_per_block, block_norm="L2-Hys", feature_vector=True)
@@ -257,7 +238,7 @@ def color_histograms(X, bins: int = 16) -> np.ndarray:
 
     색조(hue)·채도(saturation)·명도(value) 분포만 보고 모양은 보지 않는 특징입니다.
     """
-    X = _check_images(X)
+    X = checks.images_uint8(X)
     if not isinstance(bins, (int, np.integer)) or bins < 2:
         raise ValueError(f"bins 는 2 이상의 정수여야 합니다 (받은 값: {bins!r})")
     n, n_pix = len(X), X.shape[1] * X.shape[2]
@@ -290,7 +271,7 @@ def cached_features(
     verbose: bool = False,
 ) -> np.ndarray:
     """``fn(X)`` 를 계산하되, ``cache`` 파일에 같은 입력(배열의 sha256)·같은 ``key`` 의 결과가 있으면 그것을 씁니다."""
-    X = _check_images(X)
+    X = checks.images_uint8(X)
     if cache is None:
         return np.asarray(fn(X))
     path = Path(cache)

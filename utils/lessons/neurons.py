@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .. import checks
+
 __all__ = [
     "GATES",
     "MLP",
@@ -39,53 +41,15 @@ __all__ = [
 # ---------------------------------------------------------------------------
 def check_X(X, n_features: int | None = None, name: str = "X") -> np.ndarray:
     """X 를 (n, d) float64 배열로 바꾸고 모양·유한성을 검사합니다."""
-    try:
-        X = np.asarray(X, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"{name} 를 숫자 배열로 바꿀 수 없습니다: {err}") from None
-    if X.ndim != 2:
-        raise ValueError(f"{name} 는 (샘플 수, 특징 수) 모양의 2차원 배열이어야 합니다 (받은 모양: {X.shape})")
-    if X.shape[0] == 0:
-        raise ValueError(f"{name} 에 샘플이 하나도 없습니다")
-    if n_features is not None and X.shape[1] != n_features:
-        raise ValueError(f"{name} 의 특징 수가 {X.shape[1]}개입니다. 이 모델은 {n_features}개를 기대합니다")
-    if not np.all(np.isfinite(X)):
-        raise ValueError(f"{name} 에 NaN 이나 무한대(inf)가 있습니다")
-    return X
+    return checks.matrix(X, name, n_features)
 
 
 def check_Xy(X, y, n_features: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """X 는 (n, d), y 는 0/1 로 된 (n,) 또는 (n, 1) 인지 검사하고 (X float64, y float64 (n,)) 를 돌려줍니다."""
-    X = check_X(X, n_features)
-    try:
-        y = np.asarray(y, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"y 를 숫자 배열로 바꿀 수 없습니다: {err}") from None
-    if y.ndim == 2 and y.shape[1] == 1:
-        y = y[:, 0]
-    if y.ndim != 1:
-        raise ValueError(f"y 는 (n,) 또는 (n, 1) 모양이어야 합니다 (받은 모양: {y.shape})")
-    if len(y) != len(X):
-        raise ValueError(f"X 는 {len(X)}개, y 는 {len(y)}개입니다. 샘플 수가 같아야 합니다")
-    if not np.all(np.isfinite(y)):
-        raise ValueError("y 에 NaN 이나 무한대(inf)가 있습니다")
-    if not np.all((y == 0) | (y == 1)):
-        bad = sorted(set(np.unique(y[(y != 0) & (y != 1)]).tolist()))[:5]
-        raise ValueError(f"y 는 0 과 1 만 가질 수 있습니다 (이진 분류). 다른 값: {bad}")
-    return X, y
-
-
-def _check_positive(value, name: str) -> float:
-    if not isinstance(value, (int, float, np.integer, np.floating)) or isinstance(value, bool) \
-            or not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} 는 0 보다 큰 유한한 수여야 합니다 (받은 값: {value!r})")
-    return value
-
-
-def _check_count(value, name: str, minimum: int = 1) -> int:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"{name} 는 {minimum} 이상의 정수여야 합니다 (받은 값: {value!r})")
-    return int(value)
+    X = checks.matrix(X, "X", n_features)
+    y = checks.binary_labels(y, "y")
+    checks.same_length(X, y)
+    return X, y.astype(np.float64)
 
 
 # ---------------------------------------------------------------------------
@@ -93,7 +57,7 @@ def _check_count(value, name: str, minimum: int = 1) -> int:
 # ---------------------------------------------------------------------------
 def binary_inputs(n: int = 2) -> np.ndarray:
     """n 개의 0/1 입력이 만드는 2ⁿ 개 조합을 진리표 순서로 돌려줍니다. 예: n=2 → [[0,0],[0,1],[1,0],[1,1]]."""
-    n = _check_count(n, "n")
+    n = checks.count(n, "n")
     return np.array(list(itertools.product((0, 1), repeat=n)), dtype=np.int64)
 
 
@@ -152,8 +116,8 @@ class Perceptron:
     """
 
     def __init__(self, n_inputs: int = 2, learning_rate: float = 1.0, init="zeros"):
-        self.n_inputs = _check_count(n_inputs, "n_inputs")
-        self.learning_rate = _check_positive(learning_rate, "learning_rate")
+        self.n_inputs = checks.count(n_inputs, "n_inputs")
+        self.learning_rate = checks.positive(learning_rate, "learning_rate")
         if isinstance(init, str) and init == "zeros":
             self.w = np.zeros(self.n_inputs)
             self.b = 0.0
@@ -199,7 +163,7 @@ class Perceptron:
     def fit(self, X, y, max_epochs: int = 100, stop_when_converged: bool = True) -> PerceptronHistory:
         """최대 ``max_epochs`` 에폭 학습하고 에폭마다의 가중치·정확도를 기록해 돌려줍니다."""
         X, y = check_Xy(X, y, self.n_inputs)
-        max_epochs = _check_count(max_epochs, "max_epochs")
+        max_epochs = checks.count(max_epochs, "max_epochs")
         hist = PerceptronHistory()
 
         def snapshot(errors):
@@ -252,13 +216,13 @@ class MLP:
 
     def __init__(self, n_inputs: int = 2, n_hidden: int = 2, activation: str = "sigmoid",
                  seed: int = 0, init_scale: float = 1.0):
-        self.n_inputs = _check_count(n_inputs, "n_inputs")
-        self.n_hidden = _check_count(n_hidden, "n_hidden")
+        self.n_inputs = checks.count(n_inputs, "n_inputs")
+        self.n_hidden = checks.count(n_hidden, "n_hidden")
         if activation not in _ACTIVATIONS:
             raise ValueError(f"activation 은 {sorted(_ACTIVATIONS)} 중 하나여야 합니다 (받은 값: {activation!r})")
         self.activation = activation
-        _check_count(seed, "seed", minimum=0)
-        _check_positive(init_scale, "init_scale")
+        checks.count(seed, "seed", minimum=0)
+        checks.positive(init_scale, "init_scale")
         rng = np.random.default_rng(seed)
         self.params = {
             "W1": rng.normal(0.0, init_scale, (self.n_inputs, self.n_hidden)),
@@ -349,7 +313,7 @@ class MLP:
     def numerical_gradients(self, X, y, eps: float = 1e-6) -> dict:
         """중앙 차분(central difference) (L(θ+ε) − L(θ−ε)) / 2ε 으로 구한 기울기 — 역전파 검증용."""
         X, y = check_Xy(X, y, self.n_inputs)
-        _check_positive(eps, "eps")
+        checks.positive(eps, "eps")
         grads = {}
         for k, v in self.params.items():
             g = np.zeros_like(v)
@@ -370,8 +334,8 @@ class MLP:
         에폭마다의 손실(그 에폭의 업데이트 전)을 목록으로 돌려줍니다.
         """
         X, y = check_Xy(X, y, self.n_inputs)
-        epochs = _check_count(epochs, "epochs")
-        _check_positive(learning_rate, "learning_rate")
+        epochs = checks.count(epochs, "epochs")
+        checks.positive(learning_rate, "learning_rate")
         losses = []
         for _ in range(epochs):
             cache = self._forward(X)
@@ -406,11 +370,11 @@ def fit_many(X, y, n_hidden: int, seeds, epochs: int = 2000, learning_rate: floa
     ``losses`` (에폭 × 시드 손실 배열), ``seeds``.
     """
     X, y = check_Xy(X, y)
-    seeds = [_check_count(s, "seed", minimum=0) for s in seeds]
+    seeds = [checks.count(s, "seed", minimum=0) for s in seeds]
     if not seeds:
         raise ValueError("seeds 가 비어 있습니다")
-    epochs = _check_count(epochs, "epochs")
-    _check_positive(learning_rate, "learning_rate")
+    epochs = checks.count(epochs, "epochs")
+    checks.positive(learning_rate, "learning_rate")
     models = [MLP(X.shape[1], n_hidden, activation, seed=s, init_scale=init_scale) for s in seeds]
     W1 = np.stack([m.params["W1"] for m in models])          # (R, d, h)
     b1 = np.stack([m.params["b1"] for m in models])[:, None]  # (R, 1, h)

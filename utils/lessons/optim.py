@@ -38,6 +38,8 @@ from typing import Callable, Mapping
 
 import numpy as np
 
+from .. import checks
+
 #: 이 값보다 멀리 튀어 나가면 발산(diverged)한 것으로 봅니다.
 DIVERGENCE_LIMIT = 1e6
 
@@ -95,16 +97,6 @@ class Trajectory:
 # ---------------------------------------------------------------------------
 # 곡면
 # ---------------------------------------------------------------------------
-def _check_positive(name: str, value) -> float:
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} 는 양수여야 합니다 (받은 값: {value!r})") from None
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} 는 유한한 양수여야 합니다 (받은 값: {value!r})")
-    return value
-
-
 def ill_conditioned_bowl(a: float = 1.0, b: float = 100.0, start=(-4.5, 1.5), angle: float = 0.0) -> Surface:
     """나쁜 조건(ill-conditioned)의 그릇 ``f(x, y) = ½(a·u² + b·v²)``, ``(u, v)`` 는 (x, y) 를 ``angle`` 도 돌린 좌표.
 
@@ -116,8 +108,8 @@ def ill_conditioned_bowl(a: float = 1.0, b: float = 100.0, start=(-4.5, 1.5), an
     (Adagrad, RMSprop, Adam)는 축과 나란한 곡면에서 특히 유리하므로, ``angle=45`` 처럼 돌려 보면 공정한
     비교가 됩니다.
     """
-    a = _check_positive("a", a)
-    b = _check_positive("b", b)
+    a = float(checks.positive(a, "a"))
+    b = float(checks.positive(b, "b"))
     try:
         theta = math.radians(float(angle))
     except (TypeError, ValueError):
@@ -131,7 +123,7 @@ def ill_conditioned_bowl(a: float = 1.0, b: float = 100.0, start=(-4.5, 1.5), an
         v = -s * x + c * y
         return 0.5 * (a * u**2 + b * v**2)
 
-    sx, sy = _check_point("start", start)
+    sx, sy = checks.point2(start, "start")
     half_w = max(abs(sx), 1.0) * 1.15
     half_h = max(abs(sy), half_w / 3) * 1.3
     name = f"나쁜 조건의 그릇 (조건수 {b / a:g})" + (f", {float(angle):g}° 회전" if angle else "")
@@ -148,22 +140,15 @@ def rosenbrock(a: float = 1.0, b: float = 100.0, start=(-1.5, 2.0)) -> Surface:
     a = float(a)
     if not math.isfinite(a):
         raise ValueError(f"a 는 유한한 수여야 합니다 (받은 값: {a!r})")
-    b = _check_positive("b", b)
+    b = float(checks.positive(b, "b"))
 
     def fn(x, y):
         return (a - x) ** 2 + b * (y - x**2) ** 2
 
-    sx, sy = _check_point("start", start)
+    sx, sy = checks.point2(start, "start")
     return Surface("로젠브록 함수", fn, (a, a * a), (sx, sy),
                    (min(-2.0, sx - 0.3), max(2.0, a + 0.5)), (min(-1.0, sy - 0.5), max(3.0, a * a + 0.5, sy + 0.5)),
                    log_levels=True)
-
-
-def _check_point(name: str, point) -> tuple[float, float]:
-    arr = np.asarray(point, dtype=float) if not isinstance(point, str) else np.array([np.nan])
-    if arr.shape != (2,) or not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} 는 유한한 두 수 (x, y) 여야 합니다 (받은 값: {point!r})")
-    return float(arr[0]), float(arr[1])
 
 
 # ---------------------------------------------------------------------------
@@ -209,7 +194,7 @@ def run_optimizers(optimizers: Mapping[str, object], surface: Surface, steps: in
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
         raise ValueError(f"steps 는 1 이상의 정수여야 합니다 (받은 값: {steps!r})")
     steps = int(steps)
-    x0, y0 = _check_point("start", surface.start if start is None else start)
+    x0, y0 = checks.point2(surface.start if start is None else start, "start")
 
     import keras
     import tensorflow as tf
@@ -268,7 +253,7 @@ def steps_to_reach(trajectory: Trajectory, surface: Surface, tol: float = 1e-2, 
         raise ValueError(f"trajectory 는 utils.optim.Trajectory 여야 합니다 (받은 것: {type(trajectory).__name__})")
     if not isinstance(surface, Surface):
         raise ValueError(f"surface 는 utils.optim.Surface 여야 합니다 (받은 것: {type(surface).__name__})")
-    tol = _check_positive("tol", tol)
+    tol = float(checks.positive(tol, "tol"))
     if trajectory.diverged or len(trajectory.points) == 0:
         return None
     inside = np.linalg.norm(trajectory.points - np.asarray(surface.minimum), axis=1) < tol

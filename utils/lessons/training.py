@@ -21,6 +21,8 @@ import math
 from numbers import Number
 from typing import Callable, Iterable, Sequence
 
+from .. import checks
+
 __all__ = [
     "activation_stats",
     "gradient_norms",
@@ -179,20 +181,6 @@ def activation_stats(model, x, layers: Sequence | None = None, training: bool = 
 # ---------------------------------------------------------------------------
 # 여러 시드 반복 실험
 # ---------------------------------------------------------------------------
-def _check_seeds(seeds) -> list[int]:
-    if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Iterable):
-        raise ValueError(f"seeds 는 정수 목록이어야 합니다 (받은 값: {seeds!r})")
-    seeds = list(seeds)
-    if not seeds:
-        raise ValueError("seeds 가 비어 있습니다. 시드를 하나 이상 주세요")
-    for s in seeds:
-        if not isinstance(s, int) or isinstance(s, bool) or s < 0:
-            raise ValueError(f"시드는 0 이상의 정수여야 합니다 (받은 값: {s!r})")
-    if len(set(seeds)) != len(seeds):
-        raise ValueError(f"seeds 에 같은 값이 있습니다: {seeds}")
-    return seeds
-
-
 def run_seeds(experiment: Callable[..., dict], seeds, reseed: bool = True, **grid):
     """``experiment(seed=..., **설정)`` 을 시드와 설정의 모든 조합으로 실행해 깔끔한(tidy) 표로 모읍니다.
 
@@ -206,7 +194,7 @@ def run_seeds(experiment: Callable[..., dict], seeds, reseed: bool = True, **gri
 
     if not callable(experiment):
         raise ValueError(f"experiment 는 함수여야 합니다 (받은 값: {experiment!r})")
-    seeds = _check_seeds(seeds)
+    seeds = checks.seeds(seeds)
     names = list(grid)
     for name, values in grid.items():
         if name == "seed":
