@@ -265,11 +265,18 @@ if hasattr(errno, "EDQUOT"):
     _REASONS[errno.EDQUOT] = "디스크 할당량(quota)을 넘었습니다"
 
 
-class DataDirError(DatasetError):
+class WriteError(DatasetError, OSError):
+    """데이터·캐시 폴더에 쓰지 못함. ``OSError`` 이기도 하므로 예전처럼 ``except OSError`` 로도 잡힙니다.
+
+    ``errno`` 는 원래 오류의 번호입니다.
+    """
+
+
+class DataDirError(WriteError):
     """데이터(또는 캐시) 폴더에 써야 하는데 쓸 수 없음 (권한, 읽기 전용 파일 시스템)."""
 
 
-class DiskFullError(DatasetError):
+class DiskFullError(WriteError):
     """쓰는 중에 공간이 모자람 (디스크 가득 참, 할당량, 파일 크기 제한). 임시 파일은 지운 뒤에 냅니다."""
 
 
@@ -296,10 +303,10 @@ def _free_bytes(folder: Path) -> int | None:
 
 
 def write_error(folder: str | Path, exc: OSError, what: str, *, needed: int | None = None,
-                name: str | None = None) -> DatasetError:
-    """쓰기에 실패한 ``OSError`` 를 한국어 :class:`DatasetError` 로 바꿉니다 (폴더, 까닭, 해결 방법).
+                name: str | None = None) -> WriteError:
+    """쓰기에 실패한 ``OSError`` 를 한국어 :class:`WriteError` 로 바꿉니다 (폴더, 까닭, 해결 방법).
 
-    권한·읽기 전용이면 :class:`DataDirError`, 공간 부족이면 :class:`DiskFullError`, 그 밖은 DatasetError.
+    권한·읽기 전용이면 :class:`DataDirError`, 공간 부족이면 :class:`DiskFullError`, 그 밖은 WriteError.
     ``needed`` 는 필요한 바이트 수(알면), ``what`` 은 무엇을 쓰려 했는지("내려받은 파일" 등)입니다.
     """
     folder = Path(folder)
@@ -309,18 +316,21 @@ def write_error(folder: str | Path, exc: OSError, what: str, *, needed: int | No
                  f"(터미널: export {DATA_DIR_ENV}=$HOME/dlcourse-data, 노트북: "
                  f"os.environ['{DATA_DIR_ENV}'] = '/content/dataset' 를 utils 를 쓰기 전에)")
     if exc.errno in _NO_SPACE:
-        return DiskFullError(
+        err: WriteError = DiskFullError(
             f"{head}{folder} 에 {what}을(를) 쓰다가 멈췄습니다: {why} (errno {exc.errno}). "
             f"필요한 크기: 약 {_human(needed)}, 지금 남은 공간: {_human(_free_bytes(folder))}. "
             f"쓰다 만 임시 파일은 지웠습니다.\n해결 방법: 공간을 비우고 다시 실행하거나, {elsewhere}."
         )
-    if exc.errno in _NO_WRITE:
-        return DataDirError(
+    elif exc.errno in _NO_WRITE:
+        err = DataDirError(
             f"{head}데이터 폴더 {folder} 에 쓸 수 없습니다: {why} (errno {exc.errno}). "
             f"{what}을(를) 만들려면 이 폴더에 써야 합니다 (이미 검증된 데이터만 읽을 때는 쓰지 않습니다).\n"
             f"해결 방법: 폴더의 쓰기 권한을 고치거나, {elsewhere}."
         )
-    return DatasetError(f"{head}{folder} 에 {what}을(를) 쓰지 못했습니다: {exc}\n해결 방법: {elsewhere}.")
+    else:
+        err = WriteError(f"{head}{folder} 에 {what}을(를) 쓰지 못했습니다: {exc}\n해결 방법: {elsewhere}.")
+    err.errno = exc.errno
+    return err
 
 
 def _pid_alive(pid: int) -> bool:
