@@ -352,6 +352,7 @@ def _pid_alive(pid: int) -> bool:
 
 _PART_PID = re.compile(r"\.part-(\d+)-")
 _STALE_AGE_S = 24 * 3600  # pid 가 적히지 않은 옛 임시 파일은 하루가 지나면 버려진 것으로 봄
+_STALE_LOCK_AGE_S = 3600  # 잠금 파일 방식: pid 를 확인할 수 없는 잠금은 한 시간이 지나면 버려진 것으로 봄
 
 
 def part_prefix(name: str) -> str:
@@ -459,7 +460,7 @@ class FileLock:
     * 운영체제 잠금(POSIX ``flock``, Windows ``msvcrt.locking``)을 씁니다. 잠근 프로세스가 죽으면
       (SIGKILL 포함) 운영체제가 잠금을 풀어 주므로, 남은 잠금 파일이 다음 실행을 막지 않습니다.
     * 운영체제 잠금이 안 되는 파일 시스템에서는 ``O_EXCL`` 로 만든 잠금 파일(pid·기계 이름·시각)을 쓰고,
-      그 pid 가 이 기계에서 이미 끝났거나 ``timeout`` 보다 오래된 잠금은 버려진 것으로 보고 치웁니다.
+      그 pid 가 이 기계에서 이미 끝났으면(다른 기계의 잠금이면 한 시간이 지나면) 버려진 것으로 보고 치웁니다.
     * ``timeout`` 초 안에 얻지 못하면 누가 쥐고 있는지와 할 일을 담은 :class:`LockTimeoutError`.
     * 잠금 파일을 만들 수 없는 폴더(읽기 전용)면 :class:`DataDirError`.
     """
@@ -511,6 +512,11 @@ class FileLock:
             try:
                 got = _try_os_lock(fd)
             except _NoOsLock:
+                try:  # 방금 만든 빈 파일이면 지움 (잠금 파일 방식은 O_EXCL 로 새로 만들어야 하므로)
+                    if os.fstat(fd).st_size == 0:
+                        self.path.unlink()
+                except OSError:
+                    pass
                 os.close(fd)
                 return self._acquire_fallback(deadline)
             if got:
@@ -534,11 +540,9 @@ class FileLock:
             age = time.time() - self.path.stat().st_mtime
         except OSError:
             return False
-        if age > self.timeout:
-            return True
         if len(parts) >= 2 and parts[0].isdigit() and parts[1] == socket.gethostname():
-            return not _pid_alive(int(parts[0]))
-        return False
+            return not _pid_alive(int(parts[0]))  # 이 기계의 프로세스: 살아 있는지로 판단
+        return age > _STALE_LOCK_AGE_S  # 다른 기계(공유 폴더)나 읽을 수 없는 내용: 오래되었으면 버려진 것
 
     def _acquire_fallback(self, deadline: float) -> FileLock:
         announced = False
