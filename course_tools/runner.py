@@ -166,7 +166,7 @@ def _kind(value) -> str:
 def _number_ok(name: str, value, default) -> str | None:
     """수 하나를 기본값에 맞춰 검사합니다. 문제가 있으면 한국어 설명."""
     if isinstance(default, bool):
-        return None if isinstance(value, bool) else f"True 나 False 여야 합니다 (받은 값: {_kind(value)} {value!r})"
+        return None if isinstance(value, bool) else f"True나 False여야 합니다 (받은 값: {_kind(value)} {value!r})"
     if isinstance(default, int):
         if isinstance(value, bool) or not isinstance(value, int):
             return f"정수여야 합니다 (기본값 {default!r}; 받은 값: {_kind(value)} {value!r})"
@@ -237,7 +237,7 @@ def select_notebooks(only: list[str] | None, directory: Path = NOTEBOOK_DIR) -> 
             chosen.append(lesson(key))
         except KeyError as exc:
             listing = "\n".join(f"  {item.number}  {item.stem}  {item.title}" for item in COURSE)
-            raise SystemExit(f"{exc.args[0]}\n실행할 수 있는 강의 (--only 에 번호나 이름):\n{listing}") from None
+            raise SystemExit(f"{exc.args[0]}\n실행할 수 있는 강의 (--only에 번호나 이름):\n{listing}") from None
     return [directory / item.filename for item in COURSE if item in chosen]
 
 

@@ -312,23 +312,23 @@ def write_error(folder: str | Path, exc: OSError, what: str, *, needed: int | No
     folder = Path(folder)
     head = f"[{name}] " if name else ""
     why = _REASONS.get(exc.errno, exc.strerror or str(exc))
-    elsewhere = (f"쓸 수 있고 공간이 넉넉한 다른 폴더를 환경 변수 {DATA_DIR_ENV} 로 지정하세요 "
-                 f"(터미널: export {DATA_DIR_ENV}=$HOME/dlcourse-data, 노트북: "
-                 f"os.environ['{DATA_DIR_ENV}'] = '/content/dataset' 를 utils 를 쓰기 전에)")
+    elsewhere = (f"쓸 수 있고 공간이 넉넉한 다른 폴더를 환경 변수 {DATA_DIR_ENV}로 지정하세요 "
+                 f"(터미널: export {DATA_DIR_ENV}=$HOME/dlcourse-data, 노트북: utils를 쓰기 전에 "
+                 f"os.environ['{DATA_DIR_ENV}'] = '/content/dataset')")
     if exc.errno in _NO_SPACE:
         err: WriteError = DiskFullError(
-            f"{head}{folder} 에 {what}을(를) 쓰다가 멈췄습니다: {why} (errno {exc.errno}). "
+            f"{head}{folder}에 {what}을(를) 쓰다가 멈췄습니다: {why} (errno {exc.errno}). "
             f"필요한 크기: 약 {_human(needed)}, 지금 남은 공간: {_human(_free_bytes(folder))}. "
             f"쓰다 만 임시 파일은 지웠습니다.\n해결 방법: 공간을 비우고 다시 실행하거나, {elsewhere}."
         )
     elif exc.errno in _NO_WRITE:
         err = DataDirError(
-            f"{head}데이터 폴더 {folder} 에 쓸 수 없습니다: {why} (errno {exc.errno}). "
+            f"{head}데이터 폴더 {folder}에 쓸 수 없습니다: {why} (errno {exc.errno}). "
             f"{what}을(를) 만들려면 이 폴더에 써야 합니다 (이미 검증된 데이터만 읽을 때는 쓰지 않습니다).\n"
             f"해결 방법: 폴더의 쓰기 권한을 고치거나, {elsewhere}."
         )
     else:
-        err = WriteError(f"{head}{folder} 에 {what}을(를) 쓰지 못했습니다: {exc}\n해결 방법: {elsewhere}.")
+        err = WriteError(f"{head}{folder}에 {what}을(를) 쓰지 못했습니다: {exc}\n해결 방법: {elsewhere}.")
     err.errno = exc.errno
     return err
 
@@ -496,7 +496,7 @@ class FileLock:
                 f"{self.timeout:g}초를 기다렸지만 끝나지 않았습니다. 잠금 파일: {self.path}\n"
                 f"해결 방법: 같은 데이터를 받는 다른 노트북·터미널이 끝나기를 기다렸다가 다시 실행하세요. "
                 f"그런 프로세스가 없는데도 계속되면 잠금 파일을 지우고 다시 실행하세요. 기다리는 시간은 "
-                f"환경 변수 {LOCK_TIMEOUT_ENV} (초)로 바꿀 수 있습니다."
+                f"환경 변수 {LOCK_TIMEOUT_ENV}(초)로 바꿀 수 있습니다."
             )
         time.sleep(self.poll)
         return True
@@ -717,8 +717,8 @@ def _download_once(url: str, dest: Path, timeout: float, progress: bool, label: 
 def _how_to_fix(ds: Dataset, target: Path) -> str:
     return (
         "해결 방법: (1) 인터넷 연결을 확인하고 다시 실행하거나, "
-        f"(2) 브라우저로 {ds.url} 을(를) 받아 {target} 에 두거나, "
-        f"(3) 같은 파일이 있는 로컬 미러 폴더를 환경 변수 {MIRROR_ENV} 로 지정하세요 "
+        f"(2) 브라우저로 {ds.url}을(를) 받아 {target}에 두거나, "
+        f"(3) 같은 파일이 있는 로컬 미러 폴더를 환경 변수 {MIRROR_ENV}로 지정하세요 "
         f"(예: export {MIRROR_ENV}=/path/to/datasets)."
     )
 
@@ -790,7 +790,7 @@ def _fetch_locked(ds, target, timeout, retries, backoff, progress, say) -> Path:
     for mirror in mirror_dirs():
         candidate = mirror / ds.filename
         if not candidate.is_file():
-            problems.append(f"미러 {mirror} 에 {ds.filename} 없음")
+            problems.append(f"미러 {mirror}에 {ds.filename} 없음")
             continue
         try:
             needed = candidate.stat().st_size

@@ -48,7 +48,7 @@ class _Server:
             def log_message(self, *args):
                 pass
 
-            def do_GET(self):  # noqa: N802
+            def do_GET(self):
                 with lock:
                     hits[self.path] = hits.get(self.path, 0) + 1
                 if self.path not in routes:

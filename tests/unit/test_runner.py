@@ -97,7 +97,7 @@ PARAMS_07 = "QUICK = False\nCV_SPLITS = 10\nSEED = 0\n"
 @pytest.mark.parametrize("argv,expected", [
     (["-p", "EPOCHS=abc"], r"EPOCHS='abc' \(04_cnn_lenet.ipynb\): 정수여야 합니다 \(기본값 20"),
     (["-p", "EPOCHS=2.5"], r"정수여야 합니다"),
-    (["-p", "QUICK=yes"], r"True 나 False"),
+    (["-p", "QUICK=yes"], r"True나 False"),
     (["-p", "LR=fast"], r"LR='fast'.*유한한 수"),
     (["-p", "EPOCHS=-3"], r"음수일 수 없습니다"),
     (["-p", "CV_SPLITS=0"], r"1 이상"),
