@@ -466,8 +466,9 @@ class FileLock:
     """
 
     def __init__(self, path: str | Path, label: str, *, timeout: float | None = None,
-                 say: Callable[[str], None] | None = None, poll: float = 0.1) -> None:
+                 say: Callable[[str], None] | None = None, poll: float = 0.1, what: str = "잠금 파일") -> None:
         self.path = Path(path)
+        self.what = what  # 쓸 수 없을 때 오류에 적을 "무엇을 만들려 했는지"
         self.label = label
         self.timeout = lock_timeout() if timeout is None else timeout
         self.say = say or (lambda *_: None)
@@ -508,7 +509,7 @@ class FileLock:
             try:
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
             except OSError as exc:
-                raise write_error(self.path.parent, exc, "잠금 파일", name=self.label) from exc
+                raise write_error(self.path.parent, exc, self.what, name=self.label) from exc
             try:
                 got = _try_os_lock(fd)
             except _NoOsLock:
@@ -560,7 +561,7 @@ class FileLock:
                 announced = self._wait(deadline, announced)
                 continue
             except OSError as exc:
-                raise write_error(self.path.parent, exc, "잠금 파일", name=self.label) from exc
+                raise write_error(self.path.parent, exc, self.what, name=self.label) from exc
             os.write(fd, self._stamp())
             self._fd, self._fallback = fd, True
             return self
@@ -590,8 +591,8 @@ class FileLock:
         self.release()
 
 
-def _lock_for(folder: Path, name: str, label: str, say: Callable) -> FileLock:
-    return FileLock(folder / f".{name}.lock", label, say=say)
+def _lock_for(folder: Path, name: str, label: str, say: Callable, what: str) -> FileLock:
+    return FileLock(folder / f".{name}.lock", label, say=say, what=what)
 
 
 # ---------------------------------------------------------------------------
@@ -769,7 +770,7 @@ def fetch(
     if _cached_ok(ds, target, say):  # 빠른 길: 잠금도 쓰기도 없음
         return target
     _make_dir(target.parent, ds, "데이터 폴더")
-    with _lock_for(target.parent, target.name, ds.name, say):
+    with _lock_for(target.parent, target.name, ds.name, say, f"데이터 파일 {ds.filename}"):
         if target.exists():
             # 기다리는 동안 다른 프로세스가 받아 두었으면 그것을 씁니다 (승자의 검증된 결과)
             try:
@@ -902,7 +903,7 @@ def extract(dataset: str | Dataset, *, data_dir: str | Path | None = None, verbo
     if dest.is_dir() and _extracted_ok(ds, dest, archive):
         return dest
     say = print if verbose else (lambda *a, **k: None)
-    with _lock_for(folder, ds.extract_to, ds.name, say):
+    with _lock_for(folder, ds.extract_to, ds.name, say, f"압축을 푼 폴더 {ds.extract_to}/"):
         if dest.is_dir() and _extracted_ok(ds, dest, archive):
             return dest  # 기다리는 동안 다른 프로세스가 풀어 두었음
         remove_stale_parts(folder, ds.extract_to, only_dead=False)

@@ -305,7 +305,8 @@ def test_extraction_interrupted_midway_leaves_no_half_folder(server, tmp_path, s
     assert len(list((folder / "train" / "cats").glob("*.jpg"))) == 150 and parts(data) == []
 
 
-def test_cache_write_killed_midway_is_redone(tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["SIGKILL", "SIGINT"])
+def test_cache_write_interrupted_midway_is_redone(tmp_path, sig):
     root = write_images(tmp_path / "imgs" / "train")
     cache = I.cache_path_for(root, "16x16")
     flag = tmp_path / "paused"
@@ -313,9 +314,11 @@ def test_cache_write_killed_midway_is_redone(tmp_path):
            f"    pathlib.Path({str(flag)!r}).touch(); time.sleep(60)\nnumpy.savez = _slow\n")
     proc = spawn(f"I.load_image_folder({str(root)!r}, size=(16, 16))", pre=pre)
     wait_for(flag.exists, 30, "캐시 쓰기 중간")
-    proc.kill()
+    proc.send_signal(sig)
     proc.communicate(timeout=30)
-    assert not cache.exists() and list(cache.parent.glob(f".{cache.name}.part-*"))  # 반쪽은 임시 이름으로만
+    assert proc.returncode != 0 and not cache.exists()
+    left = list(cache.parent.glob(f".{cache.name}.part-*"))
+    assert left if sig == signal.SIGKILL else not left  # 강제 종료면 반쪽은 임시 이름으로만, Ctrl+C 면 스스로 지움
     first = I.load_image_folder(root, size=(16, 16))
     assert not first.from_cache and cache.exists()
     assert I.load_image_folder(root, size=(16, 16)).from_cache
@@ -480,6 +483,21 @@ def test_unwritable_folder_that_must_be_written_names_folder_reason_and_fix(publ
     msg = result["msg"]
     assert str(locked) in msg and "쓰기 권한이 없습니다" in msg and "DLCOURSE_DATA_DIR" in msg and "해결 방법" in msg
     assert list(locked.iterdir()) == []
+
+
+def test_read_only_folder_with_archive_but_not_extracted(public_tmp):
+    prefix = _drop_privileges()
+    body, names, counts = toy_zip(20)
+    data = public_tmp / "data"
+    data.mkdir()
+    (data / "toyzip.zip").write_bytes(body)  # 검증되는 압축 파일은 있지만 풀린 폴더가 없음
+    _read_only(data)
+    spec = zip_spec("http://127.0.0.1:9/never.zip", names, counts)
+    result = outcome(spawn(f"D.extract(make_ds({spec!r}), verbose=False)", prefix=prefix,
+                           env={"DLCOURSE_DATA_DIR": str(data)}))
+    assert result["type"] == "DataDirError", result
+    assert f"{data}에 쓸 수 없습니다" in result["msg"] and "압축을 푼 폴더 toyzip/" in result["msg"]
+    assert "DLCOURSE_DATA_DIR" in result["msg"] and sorted(p.name for p in data.iterdir()) == ["toyzip.zip"]
 
 
 # ---------------------------------------------------------------------------
