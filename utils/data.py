@@ -780,7 +780,7 @@ def fetch(
                 try:
                     target.unlink()
                 except OSError as exc:
-                    raise write_error(target.parent, exc, "손상된 파일 지우기", name=ds.name) from exc
+                    raise write_error(target.parent, exc, f"데이터 파일 {ds.filename}", name=ds.name) from exc
         remove_stale_parts(target.parent, target.name, only_dead=False)  # 죽은 프로세스가 남긴 임시 파일
         return _fetch_locked(ds, target, timeout, retries, backoff, progress, say)
 
