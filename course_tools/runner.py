@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import difflib
 import json
 import math
@@ -79,11 +80,9 @@ class _PeakMemory:
             total = 0
             try:
                 for child in self._me.children(recursive=True):
-                    try:
+                    with contextlib.suppress(Exception):
                         total += child.memory_info().rss
-                    except Exception:  # noqa: BLE001 - 사라진 프로세스
-                        pass
-            except Exception:  # noqa: BLE001
+            except Exception:
                 pass
             self.peak = max(self.peak, total)
             self._stop.wait(0.2)
@@ -389,7 +388,7 @@ def _cell_report(executed: Path) -> tuple[list, tuple | None]:
 
     try:
         nb = nbformat.read(executed, as_version=4)
-    except Exception:  # noqa: BLE001 - 결과 노트북이 없거나 깨짐: 표만 비움
+    except Exception:
         return [], None
     times, failed = [], None
     number = 0  # 원래 노트북에서의 셀 위치: papermill 이 넣은 셀(매개변수 주입, 오류 표시)은 세지 않음
@@ -448,7 +447,7 @@ def run_notebook(path: Path, out_dir: Path, parameters: dict, timeout: int,
         result.error = f"{exc.ename}: {exc.evalue}".strip()
         result.error_detail = _ANSI.sub("", "\n".join(exc.traceback)).strip() or result.error
         result.error_cell = exc.source
-    except Exception as exc:  # noqa: BLE001 - 커널 죽음·시간 초과 등도 표에 남기고 다음 노트북으로
+    except Exception as exc:
         result.status = "FAILED"
         lines = [ln for ln in _ANSI.sub("", str(exc)).strip().splitlines() if ln.strip()]
         result.error = f"{type(exc).__name__}: {lines[-1]}" if lines else type(exc).__name__

@@ -24,6 +24,7 @@ d2l.ai 처럼 데이터셋을 *한 곳에서 한 번* 이름 붙이고(URL, 무�
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import glob
 import hashlib
@@ -553,10 +554,8 @@ class FileLock:
             except FileExistsError:
                 if self._stale():
                     self.say(f"[{self.label}] 끝난 프로세스가 남긴 잠금 파일을 치웁니다: {self.path.name}")
-                    try:
+                    with contextlib.suppress(FileNotFoundError):
                         self.path.unlink()
-                    except FileNotFoundError:
-                        pass
                     continue
                 announced = self._wait(deadline, announced)
                 continue
@@ -571,20 +570,16 @@ class FileLock:
             return
         fd, self._fd = self._fd, None
         if os.name != "nt":  # 잠근 채로 지워야 다음 주인이 지워진 파일을 잠그는 일이 없음 (acquire 의 samestat)
-            try:
+            with contextlib.suppress(OSError):
                 self.path.unlink()
-            except OSError:
-                pass
         if not self._fallback:
             _os_unlock(fd)
         os.close(fd)
         if os.name == "nt":
-            try:
+            with contextlib.suppress(OSError):
                 self.path.unlink()
-            except OSError:
-                pass
 
-    def __enter__(self) -> FileLock:  # noqa: PYI034 - 3.10 에는 typing.Self 가 없음
+    def __enter__(self) -> FileLock:
         return self.acquire()
 
     def __exit__(self, *exc) -> None:
@@ -648,10 +643,8 @@ def _copy_stream(read: Callable[[int], bytes], dest: Path, on_chunk: Callable[[i
         except OSError as exc:
             raise _WriteFailed(exc) from exc
     finally:
-        try:
+        with contextlib.suppress(OSError):
             fh.close()
-        except OSError:
-            pass
     return received
 
 

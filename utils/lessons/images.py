@@ -193,7 +193,7 @@ def _read_npz(path: Path) -> dict | None:
     try:
         with np.load(path, allow_pickle=False) as z:
             return {k: z[k] for k in z.files}
-    except Exception:  # noqa: BLE001 - 깨진 캐시는 그냥 다시 만든다
+    except Exception:
         return None
 
 
