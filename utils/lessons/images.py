@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -39,6 +40,10 @@ from .. import checks
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif")
 CACHE_VERSION = 1
+
+
+class CacheWarning(UserWarning):
+    """캐시 파일을 저장하지 못했음 (결과에는 영향 없음): 읽기 전용 폴더, 디스크 부족 등."""
 
 
 class ImageLoadError(ValueError):
@@ -137,19 +142,50 @@ def cache_path_for(root: str | Path, tag: str) -> Path:
 
 
 def save_npz_atomic(path: str | Path, **arrays) -> Path:
-    """``np.savez`` 를 임시 파일에 쓴 뒤 ``os.replace`` 로 이름을 붙입니다 (반쯤 쓴 캐시가 남지 않음)."""
+    """``np.savez`` 를 임시 파일(``.<이름>.part-<pid>-…``)에 쓴 뒤 ``os.replace`` 로 이름을 붙입니다.
+
+    * 반쯤 쓴 캐시가 제 이름으로 남지 않습니다 (KeyboardInterrupt·오류면 임시 파일을 지우고, 강제 종료로
+      남은 임시 파일은 그 pid 가 끝났으면 다음 저장이 지웁니다).
+    * 여러 프로세스가 같은 캐시를 동시에 써도 됩니다: 각자 제 임시 파일에 쓰고, 이름 바꾸기는 원자적이라
+      마지막에 남는 파일은 언제나 온전한 것 하나입니다.
+    * 쓸 수 없는 폴더면 :class:`utils.data.DataDirError`, 공간이 모자라면 :class:`utils.data.DiskFullError`
+      (폴더, 필요한 크기, ``DLCOURSE_DATA_DIR`` 안내; 임시 파일은 지운 뒤).
+    """
+    from ..data import part_prefix, remove_stale_parts, write_error
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.part-", dir=path.parent)
-    os.chmod(tmp, 0o644)  # utils.data 의 데이터 파일과 같은 권한 (mkstemp 기본값 0600 대신)
+    needed = sum(np.asarray(a).nbytes for a in arrays.values())
+    what = f"캐시 파일 {path.name} "
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=part_prefix(path.name), dir=path.parent)
+    except OSError as exc:
+        raise write_error(path.parent, exc, what, needed=needed) from exc
+    try:
+        os.chmod(tmp, 0o644)  # utils.data 의 데이터 파일과 같은 권한 (mkstemp 기본값 0600 대신)
         with os.fdopen(fd, "wb") as fh:
             np.savez(fh, **arrays)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise write_error(path.parent, exc, what, needed=needed) from exc
         raise
+    remove_stale_parts(path.parent, path.name)  # 강제 종료된 프로세스가 남긴 임시 파일
     return path
+
+
+def _save_cache(path: Path, **arrays) -> bool:
+    """캐시 저장. 캐시는 덤이므로 쓸 수 없으면(읽기 전용 폴더, 디스크 부족) 경고만 하고 False."""
+    from ..data import DatasetError
+
+    try:
+        save_npz_atomic(path, **arrays)
+        return True
+    except DatasetError as exc:
+        warnings.warn(f"캐시를 저장하지 못해 캐시 없이 계속합니다 (결과는 같고 다음 실행이 다시 계산합니다). {exc}",
+                      CacheWarning, stacklevel=3)
+        return False
 
 
 def _read_npz(path: Path) -> dict | None:
@@ -157,7 +193,7 @@ def _read_npz(path: Path) -> dict | None:
     try:
         with np.load(path, allow_pickle=False) as z:
             return {k: z[k] for k in z.files}
-    except Exception:  # noqa: BLE001 - 깨진 캐시는 그냥 다시 만든다
+    except Exception:
         return None
 
 
@@ -193,8 +229,8 @@ def load_image_folder(
     for i, rel in enumerate(files):
         X[i] = load_image(root / rel, size)
     if path is not None:
-        save_npz_atomic(path, X=X, y=labels, class_names=np.asarray(classes), files=np.asarray(files),
-                        fingerprint=np.asarray(fp))
+        _save_cache(path, X=X, y=labels, class_names=np.asarray(classes), files=np.asarray(files),
+                    fingerprint=np.asarray(fp))
     if verbose:
         print(f"사진 {len(files)}장을 읽었습니다 ({size[0]}x{size[1]})")
     return ImageSet(X, labels, classes, files, False)
@@ -285,11 +321,12 @@ def cached_features(
     F = np.asarray(fn(X))
     if len(F) != len(X):
         raise ValueError(f"특징 함수가 사진 {len(X)}장에 대해 {len(F)}개 행을 돌려주었습니다")
-    save_npz_atomic(path, F=F, tag=np.asarray(tag))
+    _save_cache(path, F=F, tag=np.asarray(tag))
     return F
 
 
 __all__ = [
+    "CacheWarning",
     "ImageLoadError",
     "ImageSet",
     "cache_path_for",
