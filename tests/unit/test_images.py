@@ -1,7 +1,6 @@
 """utils.lessons.images: 사진 폴더 읽기, 캐시(원자적 저장·무효화), 깨진/없는 파일, 손으로 만든 특징."""
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 from PIL import Image
@@ -142,6 +141,53 @@ def test_hog_dimension_and_edges():
     Hv = I.hog_features(v, cells_per_block=(1, 1)).reshape(-1, 9).sum(0)
     Hh = I.hog_features(h, cells_per_block=(1, 1)).reshape(-1, 9).sum(0)
     assert Hv.argmax() != Hh.argmax()
+
+
+def _hog_reference(img, n_bins=9, cell=8, block=2, eps=1e-5):
+    """Dalal & Triggs 의 HOG 를 NumPy 로 직접 (노트북 01 의 읽기 쉬운 버전과 같은 계산)."""
+    gray = img.astype(np.float64) / 255 @ np.array([0.2125, 0.7154, 0.0721])
+    gy, gx = np.zeros_like(gray), np.zeros_like(gray)
+    gy[1:-1], gx[:, 1:-1] = gray[2:] - gray[:-2], gray[:, 2:] - gray[:, :-2]
+    mag, ang = np.hypot(gx, gy), np.rad2deg(np.arctan2(gy, gx)) % 180
+    b = np.minimum((ang // (180 / n_bins)).astype(int), n_bins - 1)
+    ny, nx = gray.shape[0] // cell, gray.shape[1] // cell
+    votes = (b[..., None] == np.arange(n_bins)) * mag[..., None]
+    hist = votes[: ny * cell, : nx * cell].reshape(ny, cell, nx, cell, n_bins).sum(axis=(1, 3)) / cell**2
+    out = []
+    for r in range(ny - block + 1):
+        for c in range(nx - block + 1):
+            v = hist[r : r + block, c : c + block].ravel()
+            v = np.minimum(v / np.sqrt(np.sum(v**2) + eps**2), 0.2)
+            out.append(v / np.sqrt(np.sum(v**2) + eps**2))
+    return np.concatenate(out)
+
+
+def test_hog_matches_numpy_reference():
+    # 무작위 사진과 줄무늬(방향 칸 경계에 걸리는 0도·90도 기울기) 사진 모두에서 float32 반올림까지 같아야 한다
+    X = _random_images(3, 64, seed=2)
+    X[2] = 0
+    X[2, :, ::8] = 255
+    np.testing.assert_allclose(I.hog_features(X), np.stack([_hog_reference(x) for x in X]), rtol=0, atol=1e-6)
+
+
+def _colour_reference(img, bins):
+    r, g, b = img.reshape(-1, 3).astype(np.float64).T
+    v = np.maximum(np.maximum(r, g), b)
+    d = v - np.minimum(np.minimum(r, g), b)
+    safe = np.where(d == 0, 1, d)
+    h = np.select([d == 0, v == r, v == g], [0, ((g - b) / safe) % 6, (b - r) / safe + 2], (r - g) / safe + 4) / 6
+    s = np.where(v == 0, 0, d / np.where(v == 0, 1, v))
+    idx = np.minimum((np.stack([h, s, v / 255], axis=1) * bins).astype(int), bins - 1)
+    return np.concatenate([np.bincount(idx[:, c], minlength=bins) for c in range(3)]) / len(idx)
+
+
+def test_colour_histograms_match_integer_exact_reference():
+    # 칸 경계(예: 색조 1/8)에 정확히 놓이는 픽셀도 같은 칸에 들어가야 한다: 0~255 정수로 계산하는 참조와 완전히 같음
+    X = _random_images(4, 16, seed=3)
+    X[3, :8] = (254, 233, 170)  # 색조가 정확히 0.125
+    for bins in (8, 16):
+        ref = np.stack([_colour_reference(x, bins) for x in X]).astype(np.float32)
+        np.testing.assert_array_equal(I.color_histograms(X, bins=bins), ref)
 
 
 def test_colour_histograms_sum_to_one_and_match_skimage_hsv():
