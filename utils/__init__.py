@@ -32,10 +32,15 @@ _os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")     # oneDNN 안내 문구 
 from .env import EnvInfo, describe_environment, is_colab, seed_everything, setup  # noqa: E402
 from .data import REGISTRY, DatasetError, fetch, dataset_path  # noqa: E402
 from .report import record  # noqa: E402
+from ._release import COURSE_ID, REF as _REF, REPOSITORY as _REPOSITORY, VERSION as __version__  # noqa: E402
 
-__version__ = "0.1.0"
+#: 공통 설정 셀이 확인하는 "이 코스의 utils 인가"의 답: 표식과, 설치된 판의 저장소@ref.
+#: 값은 ``python -m course_tools sync`` 가 pyproject.toml 에서 만든 :mod:`utils._release` 에서 옵니다.
+COURSE_RELEASE = f"{_REPOSITORY}@{_REF}"
 
 __all__ = [
+    "COURSE_ID",
+    "COURSE_RELEASE",
     "EnvInfo",
     "DatasetError",
     "REGISTRY",
