@@ -57,9 +57,12 @@ def pinned(name: str) -> str:
 
 
 def run_checked(cmd, **kwargs):
+    """명령을 실행하고 실패하면 출력과 함께 알립니다. PYTHONPATH 는 물려주지 않습니다(저장소가 끼어들지 않게)."""
+    kwargs.setdefault("env", {k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
     done = subprocess.run(cmd, capture_output=True, text=True, **kwargs)
     if done.returncode != 0:
-        raise RuntimeError(f"명령 실패 ({done.returncode}): {' '.join(map(str, cmd))}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+        raise RuntimeError(f"명령 실패 ({done.returncode}): {' '.join(map(str, cmd))}\n{done.stdout[-3000:]}\n"
+                           f"{done.stderr[-3000:]}")
     return done
 
 
