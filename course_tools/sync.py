@@ -75,7 +75,7 @@ def course_utils():
         return None
     try:
         module = importlib.import_module("utils")
-    except Exception:  # noqa: BLE001 - 이름만 같은 다른 파일의 오류도 아래 안내로 보냅니다
+    except Exception:  # 이름만 같은 다른 파일의 오류도 아래 안내로 보냅니다
         module = None
     if getattr(module, "COURSE_ID", None) == COURSE_ID:
         return module
@@ -104,7 +104,7 @@ found = course_utils()
 if found is None or ("google.colab" in sys.modules and found.COURSE_RELEASE != COURSE_RELEASE):
     raise ImportError(f"이 코스의 utils({COURSE_RELEASE})를 찾지 못했습니다. README의 설치 방법을 보세요.")
 
-import utils  # noqa: E402 - 코스 공통 도우미: 시드, 한글 글꼴, 데이터, 환경 확인
+import utils  # 코스 공통 도우미: 시드, 한글 글꼴, 데이터, 환경 확인
 
 ENV = utils.setup(seed=42)  # 한글 글꼴 + 시드 고정 + 결정적 연산 + 버전·장치 출력'''
 

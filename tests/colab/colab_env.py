@@ -24,7 +24,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 ROOT = Path(__file__).resolve().parents[2]
 CONSTRAINTS = ROOT / "ci" / "colab-constraints.txt"
 STANDIN = Path(__file__).resolve().parent / "standin"

@@ -18,12 +18,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from colab_env import KERNEL_NAME, ROOT, pinned
 from nbclient import NotebookClient
 
 from utils.course import COURSE, colab_url, repository
 from utils.data import REGISTRY, sha256_of
-
-from colab_env import KERNEL_NAME, ROOT, pinned
 
 VOLATILE = re.compile(r"\d+(\.\d+)?\s?(ms|s|초)\b|0x[0-9a-f]+")
 TIMES: dict[str, float] = {}

@@ -89,7 +89,7 @@ def pip_command(*specs):
 
 def run_setup_cell():
     namespace: dict = {}
-    exec(compile(standard_setup_cell(), "<setup-cell>", "exec"), namespace)  # noqa: S102
+    exec(compile(standard_setup_cell(), "<setup-cell>", "exec"), namespace)
     return namespace
 
 
@@ -97,7 +97,7 @@ def test_fresh_colab_runtime_installs_the_course_package_and_the_font_package(fa
     pip = FakePip(missing={"utils", "koreanize_matplotlib"}).install(monkeypatch)
     ns = run_setup_cell()
     assert pip.calls == [pip_command(COURSE_SPEC, "koreanize-matplotlib")]
-    assert ns["ENV"].colab is True and ns["utils"].COURSE_RELEASE == f"{REPO}@{REF}"
+    assert ns["ENV"].colab is True and f"{REPO}@{REF}" == ns["utils"].COURSE_RELEASE
     first = capsys.readouterr()
     assert "Google Colab" in first.out and first.err == ""
 
@@ -121,7 +121,7 @@ def test_wrong_ref_installed_is_reinstalled_and_reloaded(fake_colab, monkeypatch
     ns = run_setup_cell()
     assert pip.calls == [pip_command(COURSE_SPEC)]  # 글꼴 패키지는 이미 있으므로 utils 만
     assert ns["utils"] is not utils, "재설치 뒤에는 새로 불러온 utils 를 써야 합니다"
-    assert ns["utils"].COURSE_RELEASE == f"{REPO}@{REF}"
+    assert f"{REPO}@{REF}" == ns["utils"].COURSE_RELEASE
 
 
 def test_reinstall_that_does_not_take_effect_is_a_clear_error(fake_colab, monkeypatch, tmp_path):

@@ -20,7 +20,7 @@ def test_package_knows_its_own_identity_and_release():
 
     cfg = S.config()
     assert utils.COURSE_ID == cfg["course_id"] == "dlcourse-ko"
-    assert utils.COURSE_RELEASE == f"{cfg['repository']}@{cfg['ref']}"
+    assert f"{cfg['repository']}@{cfg['ref']}" == utils.COURSE_RELEASE
     assert utils.__version__ == cfg["version"]
 
 
@@ -33,7 +33,7 @@ def test_course_map_is_ordered_ascii_and_unique():
 
 
 def test_course_budget_is_the_sum_of_lesson_budgets():
-    assert C.COURSE_BUDGET_S == sum(lesson.budget_s for lesson in C.COURSE)
+    assert sum(lesson.budget_s for lesson in C.COURSE) == C.COURSE_BUDGET_S
     assert all(lesson.budget_s > 0 for lesson in C.COURSE)
 
 
