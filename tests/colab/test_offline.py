@@ -16,12 +16,13 @@ from colab_env import ROOT
 
 
 def _offline(args, out):
-    if shutil.which("unshare") is None or os.geteuid() != 0:
-        pytest.skip("네트워크를 끊으려면 root 의 unshare -n 이 필요합니다")
+    if shutil.which("unshare") is None or shutil.which("ip") is None or os.geteuid() != 0:
+        pytest.skip("네트워크를 끊으려면 root 의 unshare -n 과 ip 가 필요합니다")
     env = {k: v for k, v in os.environ.items() if k not in ("DLCOURSE_MIRROR", "DLCOURSE_DATA_DIR")}
     env["PYTHONPATH"] = str(ROOT)  # 이 체크아웃의 utils (편집 가능 설치와 같음)
-    cmd = ["unshare", "-n", sys.executable, "-m", "course_tools", "run", "--quick", "--no-progress",
-           "--out", str(out), *args]
+    # 새 네트워크 이름 공간에는 바깥으로 나가는 길이 없습니다. 루프백만 켭니다(커널과 주피터가 127.0.0.1 로 통신).
+    cmd = ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "sh",
+           sys.executable, "-m", "course_tools", "run", "--quick", "--no-progress", "--out", str(out), *args]
     return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
 
 
