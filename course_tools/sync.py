@@ -20,24 +20,33 @@ PARAMETERS_TAG = "parameters"
 BADGE_RE = re.compile(r"\[!\[Colab에서 열기\]\([^)]*\)\]\([^)]*\)")
 
 
+def _load_toml(pyproject: Path) -> dict:
+    import tomllib  # requires-python >= 3.11 (pyproject.toml)
+
+    return tomllib.loads(pyproject.read_text(encoding="utf-8"))
+
+
 def config(pyproject: Path = ROOT / "pyproject.toml") -> dict:
-    """``[tool.dlcourse]`` 의 repository 와 ref (형식이 틀리면 ValueError)."""
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
-    data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    """``[tool.dlcourse]`` 의 repository 와 ref, 그리고 ``[project]`` 의 name(코스 표식)과 version.
+
+    형식이 틀리면 ValueError. 포크용 테스트 설정처럼 ``[project]`` 가 없으면 이 저장소의 값을 씁니다.
+    """
+    data = _load_toml(pyproject)
     cfg = data.get("tool", {}).get("dlcourse", {})
     repo, ref = cfg.get("repository", ""), cfg.get("ref", "")
     if not re.fullmatch(r"[\w.-]+/[\w.-]+", repo) or not re.fullmatch(r"[\w./-]+", ref or ""):
         raise ValueError("pyproject.toml 의 [tool.dlcourse] 에 repository='owner/name' 과 ref 가 필요합니다")
-    return {"repository": repo, "ref": ref}
+    project = data.get("project") or _load_toml(ROOT / "pyproject.toml")["project"]
+    return {"repository": repo, "ref": ref, "course_id": project["name"], "version": project["version"]}
 
 
 def release_source(cfg: dict) -> str:
-    """``utils/_release.py`` 의 내용."""
+    """``utils/_release.py`` 의 내용: 코스 표식, 버전, 저장소, ref (설치된 패키지가 스스로 아는 값)."""
     return (
-        "# 이 파일은 `python -m course_tools sync` 가 pyproject.toml [tool.dlcourse] 에서 만듭니다. 손으로 고치지 마세요.\n"
+        "# 이 파일은 `python -m course_tools sync` 가 pyproject.toml ([project], [tool.dlcourse]) 에서 만듭니다.\n"
+        "# 손으로 고치지 마세요. 공통 설정 셀은 이 값으로 찾은 utils 가 이 코스의 것(같은 저장소·ref)인지 확인합니다.\n"
+        f"COURSE_ID = {cfg['course_id']!r}\n"
+        f"VERSION = {cfg['version']!r}\n"
         f"REPOSITORY = {cfg['repository']!r}\n"
         f"REF = {cfg['ref']!r}\n"
     ).replace("'", '"')
@@ -48,28 +57,68 @@ def notebook_paths(directory: Path = NOTEBOOK_DIR) -> list[Path]:
     return [directory / lesson.filename for lesson in COURSE]
 
 
-def setup_cell_source(repo: str, ref: str) -> str:
-    """모든 노트북의 공통 설정 셀 (태그 ``setup``). 다시 실행해도 안전합니다."""
-    return f'''# [공통 설정 셀] 모든 노트북에서 똑같습니다. 몇 번을 다시 실행해도 안전합니다.
-# Colab에서만: 이 코스의 utils 패키지와 한글 글꼴 패키지를 "없을 때만" 설치합니다.
+SETUP_CELL_TEMPLATE = r'''# [공통 설정 셀] 모든 노트북에서 똑같습니다. 몇 번을 다시 실행해도 안전합니다.
+# Colab에서만: 이 코스의 utils 패키지(아래 저장소·ref)와 한글 글꼴 패키지를 "없거나 다를 때만" 설치합니다.
 # (TensorFlow·NumPy 등 Colab에 이미 있는 것은 건드리지 않도록 --no-deps로 설치합니다.)
 import importlib
 import importlib.util
 import subprocess
 import sys
 
-COURSE_REPO, COURSE_REF = "{repo}", "{ref}"
+COURSE_ID, COURSE_RELEASE = "<<COURSE_ID>>", "<<REPOSITORY>>@<<REF>>"
+
+
+def course_utils():
+    # 이 코스의 utils 모듈을 돌려줍니다(없으면 None). 이름만 같은 다른 utils가 가리고 있으면 멈춥니다.
+    spec = importlib.util.find_spec("utils")
+    if spec is None:
+        return None
+    try:
+        module = importlib.import_module("utils")
+    except Exception:  # 이름만 같은 다른 파일의 오류도 아래 안내로 보냅니다
+        module = None
+    if getattr(module, "COURSE_ID", None) == COURSE_ID:
+        return module
+    where = spec.origin or ", ".join(spec.submodule_search_locations or [])
+    raise ImportError(
+        f"이 코스의 utils 대신 이름만 같은 다른 'utils'가 먼저 보입니다: {where}\n"
+        "고치는 법: 직접 만든 파일·폴더라면 이름을 바꾸거나(예: my_utils.py) 옮기고, 다른 패키지가 설치한 것이라면 "
+        "그 패키지를 지운 뒤(pip uninstall), 런타임 → 세션 다시 시작을 누르고 이 셀을 다시 실행하세요."
+    )
+
+
 if "google.colab" in sys.modules:
-    wanted = {{"utils": f"git+https://github.com/{{COURSE_REPO}}@{{COURSE_REF}}",
-              "koreanize_matplotlib": "koreanize-matplotlib"}}
-    missing = [spec for module, spec in wanted.items() if importlib.util.find_spec(module) is None]
-    if missing:
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", *missing], check=True)
+    wanted = []
+    if getattr(course_utils(), "COURSE_RELEASE", None) != COURSE_RELEASE:  # 없거나 다른 ref
+        wanted.append("git+https://github.com/" + COURSE_RELEASE)
+    if importlib.util.find_spec("koreanize_matplotlib") is None:
+        wanted.append("koreanize-matplotlib")
+    if wanted:
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", *wanted],
+                       check=True)
+        for name in [m for m in sys.modules if m == "utils" or m.startswith("utils.")]:
+            del sys.modules[name]  # 예전 판을 잊고 새로 설치한 판을 불러옵니다
         importlib.invalidate_caches()
+
+found = course_utils()
+if found is None or ("google.colab" in sys.modules and found.COURSE_RELEASE != COURSE_RELEASE):
+    raise ImportError(f"이 코스의 utils({COURSE_RELEASE})를 찾지 못했습니다. README의 설치 방법을 보세요.")
 
 import utils  # 코스 공통 도우미: 시드, 한글 글꼴, 데이터, 환경 확인
 
 ENV = utils.setup(seed=42)  # 한글 글꼴 + 시드 고정 + 결정적 연산 + 버전·장치 출력'''
+
+
+def setup_cell_source(repo: str, ref: str, course_id: str = "dlcourse-ko") -> str:
+    """모든 노트북의 공통 설정 셀 (태그 ``setup``). 다시 실행해도 안전하고, 두 번째부터는 설치 없이 조용합니다.
+
+    찾은 ``utils`` 가 이 코스의 것(표식 ``utils.COURSE_ID``)이고 같은 저장소·ref(``utils.COURSE_RELEASE``)
+    인지 확인합니다. Colab 에서 없거나 다른 ref 면 ``pip install --no-deps --force-reinstall`` 로 설치하고
+    예전 모듈을 잊습니다. 이름만 같은 다른 ``utils``(학습자의 utils.py, 다른 패키지의 최상위 utils)가
+    가리고 있으면 그 경로와 고치는 법을 한국어로 알려 주고 ImportError 로 멈춥니다(AttributeError 가 아니라).
+    """
+    return (SETUP_CELL_TEMPLATE.replace("<<COURSE_ID>>", course_id)
+            .replace("<<REPOSITORY>>", repo).replace("<<REF>>", ref))
 
 
 def colab_links_markdown(repo: str, ref: str) -> str:
@@ -125,7 +174,7 @@ def sync(check: bool = False, directory: Path = NOTEBOOK_DIR, links_file: Path =
         problems.append(f"{release_file.name}: 패키지 안의 저장소 주소·ref 가 설정과 다릅니다")
         if not check:
             release_file.write_text(want_release, encoding="utf-8")
-    setup_source = setup_cell_source(repo, ref)
+    setup_source = setup_cell_source(repo, ref, cfg["course_id"])
     for path in notebook_paths(directory):
         if not path.is_file():
             problems.append(f"{path.name}: COURSE 에 있는 노트북 파일이 없습니다")
@@ -150,4 +199,4 @@ def sync(check: bool = False, directory: Path = NOTEBOOK_DIR, links_file: Path =
 def standard_setup_cell(pyproject: Path = ROOT / "pyproject.toml") -> str:
     """설정(``[tool.dlcourse]``)대로의 공통 설정 셀 — 테스트와 sync 가 비교하는 표준."""
     cfg = config(pyproject)
-    return setup_cell_source(cfg["repository"], cfg["ref"])
+    return setup_cell_source(cfg["repository"], cfg["ref"], cfg["course_id"])

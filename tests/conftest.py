@@ -8,9 +8,8 @@
 unit/       ``unit``                utils·course_tools 단위 테스트 (빠름)
 repo/       ``repo``                저장소 위생: 노트북 구조·출력, 프로젝트 파일, 린트
 (nbval)     ``notebooks``           notebooks/*.ipynb 를 새로 실행해 커밋된 출력과 비교
-notebooks/  ``notebooks``           같은 커널에서 두 번 실행 (re-run safety)
 browser/    ``browser``             헤드리스 Chromium 으로 JupyterLab·HTML 열기
-colab/      ``colab``               Colab 과 같은 방식(휠 설치, 저장소 밖 작업 폴더)
+colab/      ``colab``               Colab 과 같은 방식(휠 설치, Colab 판, 저장소 밖 작업 폴더, 두 번 실행)
 ==========  ======================  ==================================================
 
 ``make test-fast`` 는 ``unit`` 과 ``repo`` 만 실행합니다.

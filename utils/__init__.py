@@ -29,16 +29,25 @@ import os as _os
 _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")      # C++ INFO/WARNING/ERROR 로그 숨김 (파이썬 예외는 그대로)
 _os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")     # oneDNN 안내 문구 제거 + 재현성
 
-from .env import EnvInfo, describe_environment, is_colab, seed_everything, setup  # noqa: E402
-from .data import REGISTRY, DatasetError, fetch, dataset_path  # noqa: E402
-from .report import record  # noqa: E402
+from ._release import COURSE_ID
+from ._release import REF as _REF
+from ._release import REPOSITORY as _REPOSITORY
+from ._release import VERSION as __version__
+from .data import REGISTRY, DatasetError, dataset_path, fetch
+from .env import EnvInfo, describe_environment, is_colab, seed_everything, setup
+from .report import record
 
-__version__ = "0.1.0"
+#: 공통 설정 셀이 확인하는 "이 코스의 utils 인가"의 답: 표식과, 설치된 판의 저장소@ref.
+#: 값은 ``python -m course_tools sync`` 가 pyproject.toml 에서 만든 :mod:`utils._release` 에서 옵니다.
+COURSE_RELEASE = f"{_REPOSITORY}@{_REF}"
 
 __all__ = [
-    "EnvInfo",
-    "DatasetError",
+    "COURSE_ID",
+    "COURSE_RELEASE",
     "REGISTRY",
+    "DatasetError",
+    "EnvInfo",
+    "__version__",
     "dataset_path",
     "describe_environment",
     "fetch",
@@ -46,5 +55,4 @@ __all__ = [
     "record",
     "seed_everything",
     "setup",
-    "__version__",
 ]

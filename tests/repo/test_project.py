@@ -37,8 +37,8 @@ def test_requirements_cover_colab_and_newest():
         if line:
             r = Requirement(line)
             parsed[r.name.lower()] = r.specifier
-    for name, versions in {"tensorflow": ["2.20.0", "2.21.0"], "keras": ["3.13.0", "3.15.1"],
-                           "numpy": ["2.1.0", "2.4.6"]}.items():
+    for name, versions in {"tensorflow": ["2.20.0", "2.21.0"], "keras": ["3.13.2", "3.15.1"],
+                           "numpy": ["2.1.3", "2.4.6"]}.items():
         for v in versions:
             assert parsed[name].contains(v), (name, v)
     for needed in ("matplotlib", "scikit-learn", "pandas", "jupyterlab", "ipykernel", "nbval", "papermill",
@@ -46,12 +46,17 @@ def test_requirements_cover_colab_and_newest():
         assert needed in parsed, needed
 
 
-def test_no_dataset_file_is_tracked():
+def test_only_the_small_csv_is_tracked_in_dataset():
+    """21 KB 폐암 수술 CSV 만 저장소에 들어 있고(오프라인 기본값), 내려받는 데이터는 git 에서 제외됩니다."""
+    from utils.data import THORACIC, sha256_of
+
     tracked = subprocess.run(["git", "ls-files", "dataset"], cwd=ROOT, capture_output=True, text=True).stdout.split()
-    assert tracked in ([], ["dataset/README.md"])
-    ignored = subprocess.run(["git", "check-ignore", "dataset/ThoraricSurgery.csv", "dataset/x.zip"],
-                             cwd=ROOT, capture_output=True, text=True).stdout.split()
-    assert len(ignored) == 2
+    assert sorted(tracked) == ["dataset/README.md", "dataset/ThoraricSurgery.csv"]
+    THORACIC.verify(ROOT / "dataset" / THORACIC.filename, True)  # 등록부의 sha256 과 같음
+    assert sha256_of(ROOT / "dataset" / THORACIC.filename) in (ROOT / "dataset" / "README.md").read_text(encoding="utf-8")
+    ignored = subprocess.run(["git", "check-ignore", "dataset/cats_and_dogs_filtered.zip", "dataset/x.zip",
+                              ".venv-colab/abc/bin/python"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    assert len(ignored) == 3
 
 
 def test_readme_has_the_two_commands_and_ci_runs_the_test_one():

@@ -15,6 +15,15 @@ def test_packaged_repository_matches_pyproject():
     assert C.repository() == (cfg["repository"], cfg["ref"])
 
 
+def test_package_knows_its_own_identity_and_release():
+    import utils
+
+    cfg = S.config()
+    assert utils.COURSE_ID == cfg["course_id"] == "dlcourse-ko"
+    assert f"{cfg['repository']}@{cfg['ref']}" == utils.COURSE_RELEASE
+    assert utils.__version__ == cfg["version"]
+
+
 def test_course_map_is_ordered_ascii_and_unique():
     names = [lesson.filename for lesson in C.COURSE]
     assert names == sorted(names) and len(set(names)) == len(names)
@@ -24,7 +33,7 @@ def test_course_map_is_ordered_ascii_and_unique():
 
 
 def test_course_budget_is_the_sum_of_lesson_budgets():
-    assert C.COURSE_BUDGET_S == sum(lesson.budget_s for lesson in C.COURSE)
+    assert sum(lesson.budget_s for lesson in C.COURSE) == C.COURSE_BUDGET_S
     assert all(lesson.budget_s > 0 for lesson in C.COURSE)
 
 
@@ -57,7 +66,7 @@ def test_colab_links_list_every_notebook_with_its_url():
 def test_setup_cell_is_colab_guarded_and_rerun_safe():
     src = S.standard_setup_cell()
     repo, ref = C.repository()
-    assert f'"{repo}", "{ref}"' in src
+    assert f'COURSE_ID, COURSE_RELEASE = "dlcourse-ko", "{repo}@{ref}"' in src
     assert 'if "google.colab" in sys.modules:' in src
     assert "--no-deps" in src
     assert "!git clone" not in src and "sys.path" not in src

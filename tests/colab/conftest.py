@@ -1,0 +1,37 @@
+"""Colab 과 같은 실행 계층의 fixture. 준비물(휠, 환경, 대역)의 설명은 ``colab_env.py``."""
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from colab_env import KERNEL_NAME, ColabEnv, build_wheel, colab_python, ensure_environment, run_checked
+
+
+@pytest.fixture(scope="session")
+def colab_env(tmp_path_factory) -> ColabEnv:
+    if colab_python() is None:
+        message = "Python 3.13 이 없어 Colab 과 같은 실행 계층을 건너뜁니다 (DLCOURSE_COLAB_PYTHON 으로 지정)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    python, seconds = ensure_environment()
+    wheel = build_wheel(tmp_path_factory.mktemp("wheelhouse"))
+    run_checked([str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", "--no-index", str(wheel)])
+    env = ColabEnv(python=python, wheel=wheel, install_seconds=seconds)
+    env.pip_log = tmp_path_factory.mktemp("pip") / "calls.jsonl"
+    return env
+
+
+@pytest.fixture(scope="session")
+def colab_kernel(colab_env, tmp_path_factory):
+    """``KERNEL_NAME`` 커널 사양(kernelspec)을 임시 JUPYTER_PATH 에 만들고 그 폴더를 돌려줍니다."""
+    jupyter = tmp_path_factory.mktemp("jupyter")
+    spec = jupyter / "kernels" / KERNEL_NAME
+    spec.mkdir(parents=True)
+    spec.joinpath("kernel.json").write_text(json.dumps({
+        "argv": [str(colab_env.python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (Colab 대역)",
+        "language": "python",
+    }), encoding="utf-8")
+    return jupyter
