@@ -283,7 +283,7 @@ def repeated_cv(make_model: Callable, X, y, n_splits: int = 5, n_repeats: int = 
         전처리까지 담은 파이프라인을 돌려주면 전처리도 학습 폴드로만 학습됩니다.
     threshold: "youden" 이면 학습 폴드 안에서 임계값을 고릅니다. 숫자면 그 임계값을 그대로 씁니다.
     inner_splits: threshold="youden" 일 때, 2 이상이면 학습 폴드를 다시 ``inner_splits`` 겹으로 나눈 내부 교차
-        검증의 점수로 임계값을 고릅니다 (모델이 외운 학습 점수보다 정직). 0 이면 학습 폴드 자신의 점수를 씁니다
+        검증의 점수로 임계값을 고릅니다 (모델이 외운 학습 점수보다 덜 낙관적). 0 이면 학습 폴드 자신의 점수를 씁니다
         (학습이 비싼 모델용).
     blas_threads: NumPy/SciPy 의 BLAS 스레드 수 (threadpoolctl). 이렇게 작은 데이터에서는 스레드 여럿이 서로
         기다리느라 오히려 몇 배 느려지므로 기본값은 1 입니다. None 이면 건드리지 않습니다 (TensorFlow 는 영향 없음).
