@@ -1,15 +1,18 @@
 """utils.lessons.evaluation 단위 테스트 (TensorFlow 없이 도는 것이 대부분; Keras 어댑터 테스트 하나만 Keras 사용)."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import make_pipeline
 
 from utils.lessons import evaluation as ev
-from utils.thoracic import COLUMNS
+from utils.thoracic import COLUMNS, thoracic_preprocessor
 
 
 def _frame(n=60, seed=0):
@@ -29,93 +32,6 @@ def _frame(n=60, seed=0):
     f["Risk1Yr"] = (rng.random(n) < 0.3).astype(int)
     f.loc[:3, "Risk1Yr"] = [0, 1, 0, 1]
     return f[COLUMNS]
-
-
-# --- 있을 수 없는 값 -----------------------------------------------------------
-def test_mark_impossible_sets_nan_and_keeps_original():
-    f = _frame()
-    f.loc[0, "PRE5"] = 72.8           # 리터일 수 없음
-    f.loc[1, ["PRE4", "PRE5"]] = [3.0, 3.5]  # FEV1 > FVC
-    out = ev.mark_impossible(f)
-    assert np.isnan(out.loc[0, "PRE5"]) and np.isnan(out.loc[1, "PRE5"])
-    assert out["PRE5"].isna().sum() == 2
-    assert f.loc[0, "PRE5"] == 72.8  # 원본은 그대로
-    assert ev.impossible_mask(f).sum() == 2
-
-
-def test_impossible_requires_named_columns():
-    with pytest.raises(ValueError, match="PRE4"):
-        ev.impossible_mask(pd.DataFrame({"a": [1.0]}))
-    with pytest.raises(ValueError, match="열"):
-        ev.ImpossibleToNaN().fit(pd.DataFrame({"PRE4": [1.0]}))
-
-
-def test_impossible_to_nan_transformer():
-    f = _frame()
-    f.loc[5, "PRE5"] = 80.0
-    out = ev.ImpossibleToNaN().fit(f).transform(f)
-    assert np.isnan(out.loc[5, "PRE5"])
-
-
-# --- 전처리기 ----------------------------------------------------------------------
-def test_preprocessor_learns_only_from_fit_data():
-    f = _frame(80)
-    train, test = f.iloc[:60], f.iloc[60:].copy()
-    pre = ev.thoracic_preprocessor().fit(train)
-    Z = pre.transform(train)
-    names = list(pre.get_feature_names_out())
-    assert "id" not in names and "PRE4" in names and "DGN_rare" in names
-    assert Z.shape == (60, len(names))
-    # 학습 데이터에서 표준화된 열은 평균 0, 표준편차 1
-    assert np.allclose(Z[:, names.index("AGE")].mean(), 0, atol=1e-9)
-    assert np.allclose(Z[:, names.index("AGE")].std(), 1, atol=1e-9)
-    # 시험 데이터를 바꿔도 배운 값(평균)은 변하지 않는다
-    before = pre.mean_.copy()
-    test["AGE"] = 1000
-    pre.transform(test)
-    assert np.array_equal(pre.mean_, before)
-
-
-def test_preprocessor_imputes_impossible_with_train_median():
-    f = _frame(40)
-    f.loc[0, "PRE5"] = 70.0
-    pre = ev.thoracic_preprocessor(scale=False).fit(f)
-    Z = pre.transform(f)
-    col = list(pre.get_feature_names_out()).index("PRE5")
-    assert Z[0, col] == pytest.approx(np.median(f["PRE5"].iloc[1:]))
-
-
-def test_preprocessor_rare_and_unseen_dgn_go_to_rare_column():
-    f = _frame(60)
-    f.loc[0, "DGN"] = 8   # 한 명뿐 → 드묾
-    pre = ev.thoracic_preprocessor(min_frequency=3).fit(f)
-    names = list(pre.get_feature_names_out())
-    assert "DGN_8" not in names
-    new = f.iloc[:2].copy()
-    new["DGN"] = [6, 3]   # 6 은 처음 보는 코드
-    Z = pre.transform(new)
-    assert Z[0, names.index("DGN_rare")] == 1 and Z[1, names.index("DGN_3")] == 1
-    assert np.allclose(Z[:, [i for i, n in enumerate(names) if n.startswith("DGN_")]].sum(axis=1), 1)
-
-
-def test_preprocessor_lecture_array_and_keep_id():
-    f = _frame(30)
-    arr = f.to_numpy(dtype=float)[:, :17]
-    pre = ev.thoracic_preprocessor(drop_id=False, one_hot_dgn=False).fit(arr)
-    names = list(pre.get_feature_names_out())
-    assert "id" in names and "DGN" in names
-    assert pre.transform(arr).shape == (30, len(names))
-
-
-def test_preprocessor_bad_input():
-    with pytest.raises(ValueError, match="17열"):
-        ev.thoracic_preprocessor().fit(np.zeros((5, 3)))
-    with pytest.raises(ValueError, match="열"):
-        ev.thoracic_preprocessor().fit(pd.DataFrame({"id": [1, 2]}))
-    with pytest.raises(ValueError, match="min_frequency"):
-        ev.thoracic_preprocessor(min_frequency=0).fit(_frame())
-    with pytest.raises(ValueError, match="fit"):
-        ev.thoracic_preprocessor().transform(_frame())
 
 
 # --- 오버샘플링 --------------------------------------------------------------------
@@ -156,13 +72,61 @@ def test_oversampling_bad_input():
         ev.OversampledClassifier(LogisticRegression(), method="adasyn").fit(X, np.array([0, 0, 0, 0, 1, 1]))
 
 
-def test_oversampled_classifier_only_resamples_in_fit():
+class _Recorder(ClassifierMixin, BaseEstimator):
+    """fit 과 predict_proba 가 받은 행을 기록하는 가짜 분류기 (클래스 속성에 남겨 clone 을 건너 살아남게)."""
+
+    seen: ClassVar[dict] = {}
+
+    def fit(self, X, y):
+        _Recorder.seen["fit"] = (np.array(X), np.array(y))
+        self.classes_ = np.array([0, 1])
+        return self
+
+    def predict_proba(self, X):
+        _Recorder.seen.setdefault("predict", []).append(np.array(X))
+        return np.column_stack([np.zeros(len(X)), np.ones(len(X))]) * 0.5 + 0.25
+
+
+@pytest.mark.parametrize("method", ["random", "smote"])
+def test_oversampled_classifier_only_resamples_in_fit(method):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(50, 3))
     y = (X[:, 0] > 0.8).astype(int)
-    clf = ev.OversampledClassifier(LogisticRegression(), method="random", random_state=0).fit(X, y)
-    p = clf.predict_proba(X)
-    assert p.shape == (50, 2) and clf.predict(X).shape == (50,)
+    n1 = int(y.sum())
+    _Recorder.seen = {}
+    clf = ev.OversampledClassifier(_Recorder(), method=method, random_state=0).fit(X, y)
+    X_fit, y_fit = _Recorder.seen["fit"]
+    # fit 은 오버샘플링된 데이터를 받는다: 원래 행 50개가 앞에, 새 소수 클래스 행이 뒤에, 두 클래스 수가 같게
+    assert len(X_fit) == 2 * (50 - n1) and np.bincount(y_fit).tolist() == [50 - n1, 50 - n1]
+    assert np.array_equal(X_fit[:50], X) and (y_fit[50:] == 1).all()
+    # predict_proba / predict 는 받은 행을 그대로 넘긴다: 새 행도, 복제도 없다
+    X_new = rng.normal(size=(7, 3))
+    clf.predict_proba(X_new)
+    clf.predict(X)
+    first, second = _Recorder.seen["predict"]
+    assert np.array_equal(first, X_new) and np.array_equal(second, X)
+
+
+def test_oversampling_inside_cv_never_reaches_test_fold():
+    """repeated_cv 안에서: 학습 폴드만 커지고, 시험 폴드에서 점수를 매기는 행은 원래 환자 그대로."""
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(60, 2))
+    y = np.array([0] * 48 + [1] * 12)
+    _Recorder.seen = {}
+    fit_sizes = []
+
+    class Spy(_Recorder):
+        def fit(self, X, y):
+            fit_sizes.append(len(X))
+            return super().fit(X, y)
+
+    ev.repeated_cv(lambda: ev.OversampledClassifier(Spy(), method="smote", random_state=0), X, y,
+                   n_splits=3, n_repeats=1, threshold=0.5, inner_splits=0)
+    assert fit_sizes == [64, 64, 64]  # 학습 폴드 40명(32 대 8) → 32 대 32
+    original = {tuple(r) for r in X}
+    scored = _Recorder.seen["predict"]
+    assert len(scored) == 3 and sum(len(p) for p in scored) == 60  # 시험 폴드 세 개 = 환자 60명, 한 번씩
+    assert all(tuple(r) in original for p in scored for r in p)  # 합성한 점은 하나도 채점되지 않음
 
 
 # --- 지표 -----------------------------------------------------------------------------
@@ -229,14 +193,14 @@ def test_repeated_cv_with_pipeline_on_frame():
     y = f["Risk1Yr"].to_numpy()
     f["AGE"] = f["AGE"] + 40 * y  # 신호를 심어 둠
     X = f.drop(columns="Risk1Yr")
-    res = ev.repeated_cv(lambda: make_pipeline(ev.thoracic_preprocessor(), LogisticRegression()), X, y,
+    res = ev.repeated_cv(lambda: make_pipeline(thoracic_preprocessor(), LogisticRegression()), X, y,
                          n_splits=3, n_repeats=2, random_state=0, name="lr")
     assert len(res.folds) == 6 and res.oof.shape == (2, 120) and not np.isnan(res.oof).any()
     assert res.summary()["roc_auc"] > 0.8
     cm = res.confusion()
     assert cm.sum() == pytest.approx(120)
     # 같은 시드면 같은 결과 (재현성)
-    again = ev.repeated_cv(lambda: make_pipeline(ev.thoracic_preprocessor(), LogisticRegression()), X, y,
+    again = ev.repeated_cv(lambda: make_pipeline(thoracic_preprocessor(), LogisticRegression()), X, y,
                            n_splits=3, n_repeats=2, random_state=0)
     assert np.array_equal(res.oof, again.oof)
 
@@ -266,39 +230,7 @@ def test_repeated_cv_bad_input():
         ev.repeated_cv(LogisticRegression, X, y, n_splits=2, threshold="best")
     with pytest.raises(ValueError, match="inner_splits"):
         ev.repeated_cv(LogisticRegression, X, y, n_splits=2, inner_splits=1)
-    with pytest.raises(ValueError, match="행 수"):
+    with pytest.raises(ValueError, match="샘플 수"):
         ev.repeated_cv(LogisticRegression, X[:5], y, n_splits=2)
     with pytest.raises(ValueError, match="blas_threads"):
         ev.repeated_cv(LogisticRegression, X, y, n_splits=2, blas_threads=0)
-
-
-# --- Keras 어댑터 --------------------------------------------------------------------
-def test_keras_adapter_bad_params():
-    X, y = np.zeros((20, 2)), np.array([0, 1] * 10)
-    with pytest.raises(ValueError, match="validation_fraction"):
-        ev.KerasBinaryClassifier(lambda n: None, validation_fraction=0.7).fit(X, y)
-    with pytest.raises(ValueError, match="class_weight"):
-        ev.KerasBinaryClassifier(lambda n: None, class_weight={0: 1}).fit(X, y)
-    with pytest.raises(ValueError, match="patience"):
-        ev.KerasBinaryClassifier(lambda n: None, patience=0).fit(X, y)
-    with pytest.raises(ValueError, match="fit"):
-        ev.KerasBinaryClassifier(lambda n: None).predict_proba(X)
-
-
-def test_keras_adapter_learns_and_stops_early():
-    keras = pytest.importorskip("keras")
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(200, 3)).astype("float32")
-    y = (X[:, 0] + 0.3 * rng.normal(size=200) > 0.8).astype(int)
-
-    def build(n):
-        m = keras.Sequential([keras.Input(shape=(n,)), keras.layers.Dense(4, activation="relu"),
-                              keras.layers.Dense(1, activation="sigmoid")])
-        m.compile(optimizer=keras.optimizers.Adam(0.05), loss="binary_crossentropy")
-        return m
-
-    clf = ev.KerasBinaryClassifier(build, epochs=60, batch_size=None, patience=5, random_state=0).fit(X, y)
-    p = clf.predict_proba(X)[:, 1]
-    assert roc_auc_score(y, p) > 0.9
-    assert 1 <= clf.best_epoch_ <= len(clf.history_["val_loss"]) <= 60
-    assert clf.class_weight_[1] > clf.class_weight_[0]  # 소수 클래스에 더 큰 가중치

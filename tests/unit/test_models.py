@@ -1,0 +1,40 @@
+"""utils.lessons.models: Keras 이진 분류기 (scikit-learn 어댑터, 클래스 가중치, 조기 종료)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.metrics import roc_auc_score
+
+from utils.lessons import models
+
+
+# --- Keras 어댑터 --------------------------------------------------------------------
+def test_keras_adapter_bad_params():
+    X, y = np.zeros((20, 2)), np.array([0, 1] * 10)
+    with pytest.raises(ValueError, match="validation_fraction"):
+        models.KerasBinaryClassifier(lambda n: None, validation_fraction=0.7).fit(X, y)
+    with pytest.raises(ValueError, match="class_weight"):
+        models.KerasBinaryClassifier(lambda n: None, class_weight={0: 1}).fit(X, y)
+    with pytest.raises(ValueError, match="patience"):
+        models.KerasBinaryClassifier(lambda n: None, patience=0).fit(X, y)
+    with pytest.raises(ValueError, match="fit"):
+        models.KerasBinaryClassifier(lambda n: None).predict_proba(X)
+
+
+def test_keras_adapter_learns_and_stops_early():
+    keras = pytest.importorskip("keras")
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 3)).astype("float32")
+    y = (X[:, 0] + 0.3 * rng.normal(size=200) > 0.8).astype(int)
+
+    def build(n):
+        m = keras.Sequential([keras.Input(shape=(n,)), keras.layers.Dense(4, activation="relu"),
+                              keras.layers.Dense(1, activation="sigmoid")])
+        m.compile(optimizer=keras.optimizers.Adam(0.05), loss="binary_crossentropy")
+        return m
+
+    clf = models.KerasBinaryClassifier(build, epochs=60, batch_size=None, patience=5, random_state=0).fit(X, y)
+    p = clf.predict_proba(X)[:, 1]
+    assert roc_auc_score(y, p) > 0.9
+    assert 1 <= clf.best_epoch_ <= len(clf.history_["val_loss"]) <= 60
+    assert clf.class_weight_[1] > clf.class_weight_[0]  # 소수 클래스에 더 큰 가중치

@@ -1,0 +1,115 @@
+"""모델 (models) — 노트북 07에서 쓰는 Keras 이진 분류기.
+
+* :class:`KerasBinaryClassifier` — Keras 모델을 scikit-learn 처럼(fit / predict_proba) 쓰게 하는 어댑터.
+  클래스 가중치, 학습 데이터에서 떼어 낸 내부 검증 분할로 조기 종료(early stopping)를 합니다. 그래서
+  scikit-learn 파이프라인과 :func:`utils.lessons.evaluation.repeated_cv` 안에 그대로 넣을 수 있습니다.
+
+TensorFlow/Keras 는 ``fit`` 을 부를 때 처음 import 합니다 (이 모듈을 import 하는 것만으로는 불러오지 않음).
+"""
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+
+from .. import checks
+
+__all__ = ["KerasBinaryClassifier"]
+
+
+class KerasBinaryClassifier(ClassifierMixin, BaseEstimator):
+    """Keras 이진 분류 모델을 scikit-learn 처럼(fit / predict_proba) 쓰게 하는 어댑터 (파이프라인·교차 검증 안에 넣기 위해).
+
+    build_fn(n_features) 는 **컴파일된** Keras 모델(출력 1개, sigmoid, loss="binary_crossentropy")을 돌려줘야 합니다.
+    ``fit`` 은
+
+    1. 학습 데이터에서 층화(stratified)로 ``validation_fraction`` 만큼을 **내부 검증(inner validation)** 용으로 떼고,
+    2. class_weight="balanced" 면 남은 학습 데이터의 클래스 비율로 가중치를 정해 (사망 환자 한 명의 손실을 더 크게),
+    3. 에폭마다 미니배치를 섞어 학습하고, 내부 검증 손실(학습과 **같은 클래스 가중치**를 준 binary cross-entropy)이
+       ``patience`` 에폭 동안 좋아지지 않으면 멈춘 뒤 가장 좋았던 에폭의 가중치로 되돌립니다.
+
+    3 은 ``keras.callbacks.EarlyStopping(monitor="val_loss", restore_best_weights=True)`` 와 같은 일입니다. 단 하나
+    다른 점: ``model.fit(class_weight=...)`` 의 val_loss 는 가중치 **없이** 계산되므로, 가중치로 학습하는 모델이 사망 확률을
+    높여 갈수록 val_loss 가 커져 조기 종료가 첫 몇 에폭에서 멈춰 버립니다 (학습이 거의 안 된 모델). 여기서는 검증
+    손실에도 같은 가중치를 줍니다. 그리고
+    ``model.fit`` 은 에폭마다 준비 작업이 있어 이렇게 작은 데이터(수백 행)에서는 대부분의 시간을 그 준비에 쓰므로,
+    ``train_on_batch`` 로 같은 반복을 직접 돌려 몇 배 빠르게 합니다. 학습 곡선은 ``history_`` ({"loss", "val_loss"}),
+    멈춘 에폭은 ``best_epoch_`` 에 남습니다. 시드는 ``random_state`` 로 고정합니다 (``keras.utils.set_random_seed`` 를
+    부르므로 전역 시드도 바뀝니다).
+    """
+
+    def __init__(self, build_fn, epochs: int = 300, batch_size: int | None = 64, class_weight="balanced",
+                 validation_fraction: float = 0.2, patience: int = 20, random_state: int = 0):
+        self.build_fn = build_fn
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.class_weight = class_weight
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.random_state = random_state
+
+    def _check_params(self):
+        checks.count(self.epochs, "epochs")
+        checks.count(self.patience, "patience")
+        if self.batch_size is not None:
+            checks.count(self.batch_size, "batch_size")
+        if not 0 < self.validation_fraction < 0.5:
+            raise ValueError(f"validation_fraction 은 0 과 0.5 사이여야 합니다 (받은 값: {self.validation_fraction!r})")
+        if self.class_weight not in (None, "balanced"):
+            raise ValueError(f"class_weight 는 None 또는 'balanced' 여야 합니다 (받은 값: {self.class_weight!r})")
+
+    def fit(self, X, y):
+        import keras
+        from sklearn.model_selection import train_test_split
+
+        self._check_params()
+        X = checks.matrix(X, "X", dtype=np.float32)
+        y = checks.binary_labels(y)
+        checks.same_length(X, y)
+        checks.both_classes(y, "Keras 학습")
+        seed = int(self.random_state)
+        keras.utils.set_random_seed(seed)
+        X_tr, X_val, y_tr, y_val = train_test_split(X, y, test_size=self.validation_fraction, stratify=y,
+                                                    random_state=seed)
+        counts = np.bincount(y_tr, minlength=2)
+        class_w = np.array([len(y_tr) / (2 * counts[0]), len(y_tr) / (2 * counts[1])]) \
+            if self.class_weight == "balanced" else np.ones(2)
+        self.class_weight_ = {0: float(class_w[0]), 1: float(class_w[1])}
+        model = self.build_fn(X.shape[1])
+        rng = np.random.default_rng(seed)
+        bs = self.batch_size or len(y_tr)
+        y_tr_f = y_tr.astype("float32")
+        w_tr = class_w[y_tr].astype("float32")
+        history = {"loss": [], "val_loss": []}
+        best, best_epoch, best_weights = np.inf, 0, model.get_weights()
+        for epoch in range(self.epochs):
+            order = rng.permutation(len(y_tr))
+            losses, sizes = [], []
+            for i in range(0, len(order), bs):
+                b = order[i:i + bs]
+                loss = model.train_on_batch(X_tr[b], y_tr_f[b], sample_weight=w_tr[b])
+                losses.append(float(np.ravel(loss)[0]))
+                sizes.append(len(b))
+            history["loss"].append(float(np.average(losses, weights=sizes)))
+            p = np.clip(np.asarray(model(X_val, training=False)).reshape(-1), 1e-7, 1 - 1e-7)
+            val_loss = float(np.average(-(y_val * np.log(p) + (1 - y_val) * np.log(1 - p)), weights=class_w[y_val]))
+            history["val_loss"].append(val_loss)
+            if val_loss < best:
+                best, best_epoch, best_weights = val_loss, epoch, model.get_weights()
+            elif epoch - best_epoch >= self.patience:
+                break
+        model.set_weights(best_weights)
+        self.model_ = model
+        self.history_ = history
+        self.best_epoch_ = best_epoch + 1
+        self.classes_ = np.array([0, 1])
+        return self
+
+    def predict_proba(self, X):
+        if not hasattr(self, "model_"):
+            raise ValueError("먼저 fit 을 불러야 합니다")
+        X = np.asarray(X, dtype="float32")
+        p = np.asarray(self.model_(X, training=False)).reshape(-1).astype(float)
+        return np.column_stack([1 - p, p])
+
+    def predict(self, X):
+        return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
