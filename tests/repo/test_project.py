@@ -72,3 +72,12 @@ def test_notebook_names_are_ascii_and_ordered():
     assert names, "노트북이 없습니다"
     for n in names:
         assert n.isascii() and re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", n), n
+
+
+def test_readme_lists_every_lesson_as_in_the_course():
+    from utils.course import COURSE
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for lesson in COURSE:
+        row = f"| {lesson.number} | [`{lesson.stem}`](notebooks/{lesson.filename}) — {lesson.title} | {lesson.summary} |"
+        assert row in readme, f"README 의 강의 표가 utils/course.py 의 COURSE 와 다릅니다: {lesson.filename}"
