@@ -27,7 +27,7 @@
     optim.plot_trajectories(bowl, runs)
 
 TensorFlow 백엔드(이 코스의 기본)를 가정합니다. TensorFlow 와 Keras 는 함수 안에서 import 하므로
-``import utils.optim`` 자체는 가볍습니다.
+``import utils.lessons.optim`` 자체는 가볍습니다.
 """
 from __future__ import annotations
 
@@ -191,9 +191,7 @@ def run_optimizers(optimizers: Mapping[str, object], surface: Surface, steps: in
         raise ValueError(f"surface 는 utils.optim.Surface 여야 합니다 (받은 것: {type(surface).__name__})")
     if not isinstance(optimizers, Mapping) or not optimizers:
         raise ValueError("optimizers 는 {'이름': keras 옵티마이저} 꼴의 비어 있지 않은 dict 여야 합니다")
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValueError(f"steps 는 1 이상의 정수여야 합니다 (받은 값: {steps!r})")
-    steps = int(steps)
+    steps = checks.count(steps, "steps", minimum=1)
     x0, y0 = checks.point2(surface.start if start is None else start, "start")
 
     import keras
@@ -234,12 +232,6 @@ def run_optimizers(optimizers: Mapping[str, object], surface: Surface, steps: in
         config = {"optimizer": type(opt).__name__, "learning_rate": float(np.asarray(opt.learning_rate))}
         result[label] = Trajectory(points=pts, losses=losses, diverged=diverged, label=label, config=config)
     return result
-
-
-def run_optimizer(optimizer, surface: Surface, steps: int = 200, start=None, label: str = "") -> Trajectory:
-    """옵티마이저 하나만 돌리는 :func:`run_optimizers` 의 줄임."""
-    name = label or "optimizer"
-    return run_optimizers({name: optimizer}, surface, steps=steps, start=start)[name]
 
 
 def steps_to_reach(trajectory: Trajectory, surface: Surface, tol: float = 1e-2, stay: bool = True) -> int | None:
@@ -341,7 +333,6 @@ __all__ = [
     "plot_surface",
     "plot_trajectories",
     "rosenbrock",
-    "run_optimizer",
     "run_optimizers",
     "steps_to_reach",
 ]
