@@ -188,7 +188,7 @@ def run_optimizers(optimizers: Mapping[str, object], surface: Surface, steps: in
     돌려주는 값: ``{"이름": Trajectory}`` (넘긴 순서 그대로). 발산한 궤적은 발산 직전에서 잘립니다.
     """
     if not isinstance(surface, Surface):
-        raise ValueError(f"surface 는 utils.optim.Surface 여야 합니다 (받은 것: {type(surface).__name__})")
+        raise ValueError(f"surface 는 utils.lessons.optim.Surface 여야 합니다 (받은 것: {type(surface).__name__})")
     if not isinstance(optimizers, Mapping) or not optimizers:
         raise ValueError("optimizers 는 {'이름': keras 옵티마이저} 꼴의 비어 있지 않은 dict 여야 합니다")
     steps = checks.count(steps, "steps", minimum=1)
@@ -242,9 +242,9 @@ def steps_to_reach(trajectory: Trajectory, surface: Surface, tol: float = 1e-2, 
     걸음 번호 0 은 시작점, 거리는 유클리드 거리 ``‖(x, y) − (x*, y*)‖``. 발산한 궤적은 None.
     """
     if not isinstance(trajectory, Trajectory):
-        raise ValueError(f"trajectory 는 utils.optim.Trajectory 여야 합니다 (받은 것: {type(trajectory).__name__})")
+        raise ValueError(f"trajectory 는 utils.lessons.optim.Trajectory 여야 합니다 (받은 것: {type(trajectory).__name__})")
     if not isinstance(surface, Surface):
-        raise ValueError(f"surface 는 utils.optim.Surface 여야 합니다 (받은 것: {type(surface).__name__})")
+        raise ValueError(f"surface 는 utils.lessons.optim.Surface 여야 합니다 (받은 것: {type(surface).__name__})")
     tol = float(checks.positive(tol, "tol"))
     if trajectory.diverged or len(trajectory.points) == 0:
         return None
@@ -266,7 +266,7 @@ def plot_surface(surface: Surface, ax=None, resolution: int = 300, levels: int =
     import matplotlib.pyplot as plt
 
     if not isinstance(surface, Surface):
-        raise ValueError(f"surface 는 utils.optim.Surface 여야 합니다 (받은 것: {type(surface).__name__})")
+        raise ValueError(f"surface 는 utils.lessons.optim.Surface 여야 합니다 (받은 것: {type(surface).__name__})")
     if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)) or resolution < 10:
         raise ValueError(f"resolution 은 10 이상의 정수여야 합니다 (받은 값: {resolution!r})")
     if ax is None:
@@ -306,7 +306,7 @@ def plot_trajectories(surface: Surface, trajectories, ax=None, title: str | None
         raise ValueError("그릴 궤적이 없습니다")
     for label, t in items:
         if not isinstance(t, Trajectory):
-            raise ValueError(f"{label!r}: utils.optim.Trajectory 가 아닙니다 (받은 것: {type(t).__name__})")
+            raise ValueError(f"{label!r}: utils.lessons.optim.Trajectory 가 아닙니다 (받은 것: {type(t).__name__})")
     ax = plot_surface(surface, ax=ax)
     colors = list(colors) if colors is not None else list(PALETTE)
     for i, (label, t) in enumerate(items):
