@@ -68,7 +68,7 @@ def test_rosenbrock_bad_arguments():
 def test_sgd_matches_hand_written_gradient_descent():
     bowl = optim.ill_conditioned_bowl(a=1.0, b=10.0, start=(-2.0, 1.0))
     lr, steps = 0.05, 20
-    traj = optim.run_optimizer(keras.optimizers.SGD(learning_rate=lr), bowl, steps=steps, label="SGD")
+    traj = optim.run_optimizers({"SGD": keras.optimizers.SGD(learning_rate=lr)}, bowl, steps=steps)["SGD"]
     p = np.array([-2.0, 1.0])
     expected = [p.copy()]
     for _ in range(steps):
@@ -84,7 +84,7 @@ def test_sgd_matches_hand_written_gradient_descent():
 
 def test_several_optimizers_are_independent_and_keep_order():
     bowl = optim.ill_conditioned_bowl(b=10.0)
-    alone = optim.run_optimizer(keras.optimizers.SGD(learning_rate=0.05, momentum=0.9), bowl, steps=30)
+    alone = optim.run_optimizers({"mom": keras.optimizers.SGD(learning_rate=0.05, momentum=0.9)}, bowl, steps=30)["mom"]
     runs = optim.run_optimizers(
         {"adam": keras.optimizers.Adam(learning_rate=0.1),
          "mom": lambda: keras.optimizers.SGD(learning_rate=0.05, momentum=0.9)},
@@ -107,7 +107,7 @@ def test_momentum_beats_sgd_on_ill_conditioned_bowl():
 
 def test_divergence_is_detected_and_truncated():
     bowl = optim.ill_conditioned_bowl(b=100.0)
-    traj = optim.run_optimizer(keras.optimizers.SGD(learning_rate=0.5), bowl, steps=200)  # lr > 2/b
+    traj = optim.run_optimizers({"sgd": keras.optimizers.SGD(learning_rate=0.5)}, bowl, steps=200)["sgd"]  # lr > 2/b
     assert traj.diverged
     assert len(traj) < 201
     assert np.all(np.isfinite(traj.points)) and np.abs(traj.points).max() <= optim.DIVERGENCE_LIMIT
@@ -116,7 +116,7 @@ def test_divergence_is_detected_and_truncated():
 
 def test_custom_start():
     bowl = optim.ill_conditioned_bowl()
-    traj = optim.run_optimizer(keras.optimizers.SGD(learning_rate=0.001), bowl, steps=1, start=(1.0, -1.0))
+    traj = optim.run_optimizers({"sgd": keras.optimizers.SGD(learning_rate=0.001)}, bowl, steps=1, start=(1.0, -1.0))["sgd"]
     np.testing.assert_allclose(traj.points[0], [1.0, -1.0])
 
 
@@ -137,9 +137,9 @@ def test_run_rejects_bad_surface_start_and_reused_optimizer():
     with pytest.raises(ValueError, match="start"):
         optim.run_optimizers({"x": keras.optimizers.SGD()}, optim.rosenbrock(), steps=3, start=(0, np.nan))
     opt = keras.optimizers.SGD(learning_rate=0.01)
-    optim.run_optimizer(opt, optim.rosenbrock(), steps=2)
+    optim.run_optimizers({"x": opt}, optim.rosenbrock(), steps=2)
     with pytest.raises(ValueError, match="새로 만들어"):
-        optim.run_optimizer(opt, optim.rosenbrock(), steps=2)
+        optim.run_optimizers({"x": opt}, optim.rosenbrock(), steps=2)
 
 
 # ---------------------------------------------------------------------------

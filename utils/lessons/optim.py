@@ -27,7 +27,7 @@
     optim.plot_trajectories(bowl, runs)
 
 TensorFlow 백엔드(이 코스의 기본)를 가정합니다. TensorFlow 와 Keras 는 함수 안에서 import 하므로
-``import utils.optim`` 자체는 가볍습니다.
+``import utils.lessons.optim`` 자체는 가볍습니다.
 """
 from __future__ import annotations
 
@@ -188,12 +188,10 @@ def run_optimizers(optimizers: Mapping[str, object], surface: Surface, steps: in
     돌려주는 값: ``{"이름": Trajectory}`` (넘긴 순서 그대로). 발산한 궤적은 발산 직전에서 잘립니다.
     """
     if not isinstance(surface, Surface):
-        raise ValueError(f"surface 는 utils.optim.Surface 여야 합니다 (받은 것: {type(surface).__name__})")
+        raise ValueError(f"surface 는 utils.lessons.optim.Surface 여야 합니다 (받은 것: {type(surface).__name__})")
     if not isinstance(optimizers, Mapping) or not optimizers:
         raise ValueError("optimizers 는 {'이름': keras 옵티마이저} 꼴의 비어 있지 않은 dict 여야 합니다")
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValueError(f"steps 는 1 이상의 정수여야 합니다 (받은 값: {steps!r})")
-    steps = int(steps)
+    steps = checks.count(steps, "steps", minimum=1)
     x0, y0 = checks.point2(surface.start if start is None else start, "start")
 
     import keras
@@ -236,12 +234,6 @@ def run_optimizers(optimizers: Mapping[str, object], surface: Surface, steps: in
     return result
 
 
-def run_optimizer(optimizer, surface: Surface, steps: int = 200, start=None, label: str = "") -> Trajectory:
-    """옵티마이저 하나만 돌리는 :func:`run_optimizers` 의 줄임."""
-    name = label or "optimizer"
-    return run_optimizers({name: optimizer}, surface, steps=steps, start=start)[name]
-
-
 def steps_to_reach(trajectory: Trajectory, surface: Surface, tol: float = 1e-2, stay: bool = True) -> int | None:
     """궤적이 최솟값에서 거리 ``tol`` 안에 들어간 걸음 번호 (못 들어가면 None).
 
@@ -250,9 +242,9 @@ def steps_to_reach(trajectory: Trajectory, surface: Surface, tol: float = 1e-2, 
     걸음 번호 0 은 시작점, 거리는 유클리드 거리 ``‖(x, y) − (x*, y*)‖``. 발산한 궤적은 None.
     """
     if not isinstance(trajectory, Trajectory):
-        raise ValueError(f"trajectory 는 utils.optim.Trajectory 여야 합니다 (받은 것: {type(trajectory).__name__})")
+        raise ValueError(f"trajectory 는 utils.lessons.optim.Trajectory 여야 합니다 (받은 것: {type(trajectory).__name__})")
     if not isinstance(surface, Surface):
-        raise ValueError(f"surface 는 utils.optim.Surface 여야 합니다 (받은 것: {type(surface).__name__})")
+        raise ValueError(f"surface 는 utils.lessons.optim.Surface 여야 합니다 (받은 것: {type(surface).__name__})")
     tol = float(checks.positive(tol, "tol"))
     if trajectory.diverged or len(trajectory.points) == 0:
         return None
@@ -274,7 +266,7 @@ def plot_surface(surface: Surface, ax=None, resolution: int = 300, levels: int =
     import matplotlib.pyplot as plt
 
     if not isinstance(surface, Surface):
-        raise ValueError(f"surface 는 utils.optim.Surface 여야 합니다 (받은 것: {type(surface).__name__})")
+        raise ValueError(f"surface 는 utils.lessons.optim.Surface 여야 합니다 (받은 것: {type(surface).__name__})")
     if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)) or resolution < 10:
         raise ValueError(f"resolution 은 10 이상의 정수여야 합니다 (받은 값: {resolution!r})")
     if ax is None:
@@ -314,7 +306,7 @@ def plot_trajectories(surface: Surface, trajectories, ax=None, title: str | None
         raise ValueError("그릴 궤적이 없습니다")
     for label, t in items:
         if not isinstance(t, Trajectory):
-            raise ValueError(f"{label!r}: utils.optim.Trajectory 가 아닙니다 (받은 것: {type(t).__name__})")
+            raise ValueError(f"{label!r}: utils.lessons.optim.Trajectory 가 아닙니다 (받은 것: {type(t).__name__})")
     ax = plot_surface(surface, ax=ax)
     colors = list(colors) if colors is not None else list(PALETTE)
     for i, (label, t) in enumerate(items):
@@ -341,7 +333,6 @@ __all__ = [
     "plot_surface",
     "plot_trajectories",
     "rosenbrock",
-    "run_optimizer",
     "run_optimizers",
     "steps_to_reach",
 ]
