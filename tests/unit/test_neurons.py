@@ -1,4 +1,5 @@
 """utils.lessons.neurons: 문턱 뉴런, 퍼셉트론, NumPy MLP 와 잘못된 입력 처리."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -247,7 +248,7 @@ def test_plot_linear_classifier_draws_regions_line_and_points():
     fig, axes = plt.subplots(1, 2)
     ax = plot_linear_classifier([1, 1], -1.5, X2, GATES["AND"], ax=axes[0], title="AND")
     assert ax.get_title() == "AND"
-    assert len(ax.collections) >= 4          # 영역, 경계선, 점 두 묶음
+    assert len(ax.collections) >= 4  # 영역, 경계선, 점 두 묶음
     # w = 0: 모든 곳이 1 — 경계선 없이도 경고 없이 그린다
     import warnings
 
@@ -269,3 +270,40 @@ def test_plot_linear_classifier_bad_input():
         plot_linear_classifier([1, 1], 0, X2, [0, 1, 2, 1])
     with pytest.raises(ValueError, match="특징 수"):
         plot_linear_classifier([1, 1], 0, binary_inputs(3), np.zeros(8))
+
+
+def test_backprop_lives_once_fit_many_uses_the_mlp_backward(monkeypatch):
+    # fit_many 는 자기 역전파를 따로 갖지 않고 MLP 와 같은 _backward 를 부른다
+    from utils.lessons import neurons
+
+    calls = []
+    original = neurons._backward
+
+    def spy(params, cache, y, activation):
+        calls.append(params["W1"].shape)
+        return original(params, cache, y, activation)
+
+    monkeypatch.setattr(neurons, "_backward", spy)
+    fit_many(X2, GATES["XOR"], n_hidden=3, seeds=[0, 1], epochs=5)
+    assert calls == [(2, 2, 3)] * 5  # 시드 2개를 쌓은 (R, d, h) 로 5 스텝
+    calls.clear()
+    MLP(2, 3, seed=0).fit(X2, GATES["XOR"], epochs=4)
+    assert calls == [(2, 3)] * 4
+
+
+def test_batched_gradients_equal_per_model_gradients():
+    from utils.lessons import neurons
+
+    models = [MLP(2, 3, activation="tanh", seed=s) for s in (1, 2, 3)]
+    stacked = {
+        "W1": np.stack([m.params["W1"] for m in models]),
+        "b1": np.stack([m.params["b1"] for m in models])[:, None, :],
+        "W2": np.stack([m.params["W2"] for m in models]),
+        "b2": np.stack([m.params["b2"] for m in models])[:, None, :],
+    }
+    y = GATES["XOR"].astype(float)
+    g = neurons._backward(stacked, neurons._forward(stacked, X2.astype(float), "tanh"), y, "tanh")
+    for i, m in enumerate(models):
+        single = m.gradients(X2, y)
+        for k in single:
+            np.testing.assert_allclose(g[k][i].reshape(single[k].shape), single[k], rtol=1e-12, atol=1e-15)

@@ -7,10 +7,11 @@
 * :class:`Perceptron`       — 로젠블랫의 학습 규칙 ``w ← w + η (t − ŷ) x``
 * :class:`MLP`              — 입력 → 은닉층 → 출력(시그모이드) 2층 신경망, 순전파·역전파·수치 미분
 * :func:`plot_linear_classifier` — 선형 분류기 step(w·x + b) 의 두 영역과 경계 직선을 정확히 그리기
-* :func:`fit_many`          — 같은 MLP 를 여러 시드로 한꺼번에(벡터화) 학습 — "얼마나 자주 갇히나" 표용
+* :func:`fit_many`          — 같은 MLP 를 여러 시드로 한꺼번에 학습 (MLP 와 같은 순전파·역전파 함수를 씀) — "얼마나 자주 갇히나" 표용
 
 잘못된 입력(모양이 틀림, 0/1 이 아닌 목표값, NaN·무한대)은 무엇이 문제인지 말하는 ``ValueError`` 로 답합니다.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -96,12 +97,12 @@ GATES: dict[str, np.ndarray] = {
 class PerceptronHistory:
     """:meth:`Perceptron.fit` 의 기록. 목록의 0번은 학습 전, k번은 k 에폭 뒤입니다."""
 
-    weights: list = field(default_factory=list)    # 에폭 끝의 w (복사본)
-    biases: list = field(default_factory=list)     # 에폭 끝의 b
-    accuracy: list = field(default_factory=list)   # 에폭 끝의 정확도 (전체 데이터)
-    errors: list = field(default_factory=list)     # 그 에폭 동안 틀려서 가중치를 고친 횟수 (0번은 None)
-    converged_epoch: int | None = None             # 한 에폭 동안 한 번도 틀리지 않은 첫 에폭 (없으면 None)
-    steps: list = field(default_factory=list)      # 샘플 하나를 볼 때마다의 (w1, …, wd, b) — 0번은 학습 전
+    weights: list = field(default_factory=list)  # 에폭 끝의 w (복사본)
+    biases: list = field(default_factory=list)  # 에폭 끝의 b
+    accuracy: list = field(default_factory=list)  # 에폭 끝의 정확도 (전체 데이터)
+    errors: list = field(default_factory=list)  # 그 에폭 동안 틀려서 가중치를 고친 횟수 (0번은 None)
+    converged_epoch: int | None = None  # 한 에폭 동안 한 번도 틀리지 않은 첫 에폭 (없으면 None)
+    steps: list = field(default_factory=list)  # 샘플 하나를 볼 때마다의 (w1, …, wd, b) — 0번은 학습 전
 
     @property
     def epochs(self) -> int:
@@ -151,9 +152,9 @@ class Perceptron:
         updates = 0
         for x_i, t_i in zip(X, y):
             y_hat = 1.0 if x_i @ self.w + self.b >= 0 else 0.0
-            error = t_i - y_hat                         # +1, 0, −1
+            error = t_i - y_hat  # +1, 0, −1
             if error != 0:
-                self.w = self.w + self.learning_rate * error * x_i   # 로젠블랫의 규칙
+                self.w = self.w + self.learning_rate * error * x_i  # 로젠블랫의 규칙
                 self.b = self.b + self.learning_rate * error
                 updates += 1
             if trace is not None:
@@ -204,7 +205,52 @@ _ACTIVATIONS = {
     "tanh": (np.tanh, lambda a: 1.0 - a * a),
 }
 
-PARAM_NAMES = ("W1", "b1", "W2", "b2")
+
+# -- 순전파·역전파: 한 곳에만 있습니다 ----------------------------------------------
+# params 의 W1 이 (d, h) 면 모델 하나, (R, d, h) 처럼 맨 앞에 축이 하나 더 있으면 모델 R 개를 한꺼번에 계산합니다
+# (b1 은 (h,) 또는 (R, 1, h), W2 는 (h, 1) 또는 (R, h, 1), b2 는 (1,) 또는 (R, 1, 1)). MLP 와 fit_many 가 함께 씁니다.
+def _T(a):
+    return np.swapaxes(a, -1, -2)
+
+
+def _forward(params: dict, X, activation: str) -> dict:
+    act, _ = _ACTIVATIONS[activation]
+    z1 = X @ params["W1"] + params["b1"]
+    a1 = act(z1)
+    z2 = (a1 @ params["W2"] + params["b2"])[..., 0]
+    return {"X": X, "z1": z1, "a1": a1, "z2": z2, "p": sigmoid(z2)}
+
+
+def _bce_from_logits(z2, y):
+    # 평균 이진 교차 엔트로피 −[y log p + (1−y) log(1−p)], p = σ(z2) — 로짓으로 안정하게 계산 (모델마다 하나)
+    return np.mean(np.logaddexp(0.0, z2) - y * z2, axis=-1)
+
+
+def _backward(params: dict, c: dict, y, activation: str) -> dict:
+    _, dact = _ACTIVATIONS[activation]
+    n = y.shape[-1]
+    dz2 = ((c["p"] - y) / n)[..., None]  # dL/dz2: 시그모이드 + 교차 엔트로피 = (p − y)/n
+    dW2 = _T(c["a1"]) @ dz2  # dL/dW2 = a1ᵀ · dz2
+    da1 = dz2 @ _T(params["W2"])  # 오차를 은닉층으로 거꾸로 전달
+    dz1 = da1 * dact(c["a1"])  # 활성화 함수의 도함수를 곱함 (연쇄 법칙)
+    dW1 = _T(c["X"]) @ dz1
+    return {
+        "W1": dW1,
+        "b1": dz1.sum(axis=-2, keepdims=True).reshape(params["b1"].shape),
+        "W2": dW2,
+        "b2": dz2.sum(axis=-2, keepdims=True).reshape(params["b2"].shape),
+    }
+
+
+def _gradient_descent(params: dict, X, y, activation: str, epochs: int, learning_rate: float):
+    """전체 배치 경사 하강 ``epochs`` 스텝. (새 params, 스텝마다의 업데이트 전 손실 배열) 을 돌려줍니다."""
+    losses = []
+    for _ in range(epochs):
+        cache = _forward(params, X, activation)
+        losses.append(_bce_from_logits(cache["z2"], y))
+        grads = _backward(params, cache, y, activation)
+        params = {k: params[k] - learning_rate * grads[k] for k in params}
+    return params, np.array(losses)
 
 
 class MLP:
@@ -214,12 +260,13 @@ class MLP:
     초기화: 시드 ``seed`` 의 정규분포 N(0, init_scale²) (편향은 0).
     """
 
-    def __init__(self, n_inputs: int = 2, n_hidden: int = 2, activation: str = "sigmoid",
-                 seed: int = 0, init_scale: float = 1.0):
+    def __init__(
+        self, n_inputs: int = 2, n_hidden: int = 2, activation: str = "sigmoid", seed: int = 0, init_scale: float = 1.0
+    ):
         self.n_inputs = checks.count(n_inputs, "n_inputs")
         self.n_hidden = checks.count(n_hidden, "n_hidden")
         if activation not in _ACTIVATIONS:
-            raise ValueError(f"activation 은 {sorted(_ACTIVATIONS)} 중 하나여야 합니다 (받은 값: {activation!r})")
+            raise ValueError(f"activation은 {sorted(_ACTIVATIONS)} 중 하나여야 합니다 (받은 값: {activation!r})")
         self.activation = activation
         checks.count(seed, "seed", minimum=0)
         checks.positive(init_scale, "init_scale")
@@ -238,8 +285,7 @@ class MLP:
 
     def set_params(self, params: dict) -> None:
         """매개변수를 통째로 바꿉니다 (모양·유한성 검사)."""
-        shapes = {"W1": (self.n_inputs, self.n_hidden), "b1": (self.n_hidden,),
-                  "W2": (self.n_hidden, 1), "b2": (1,)}
+        shapes = {"W1": (self.n_inputs, self.n_hidden), "b1": (self.n_hidden,), "W2": (self.n_hidden, 1), "b2": (1,)}
         if set(params) != set(shapes):
             raise ValueError(f"params 의 키는 {sorted(shapes)} 여야 합니다 (받은 키: {sorted(params)})")
         new = {}
@@ -247,24 +293,14 @@ class MLP:
             v = np.array(params[k], dtype=np.float64)
             if v.shape != shape:
                 raise ValueError(f"{k} 의 모양은 {shape} 이어야 합니다 (받은 모양: {v.shape})")
-            if not np.all(np.isfinite(v)):
-                raise ValueError(f"{k} 에 NaN 이나 무한대가 있습니다")
+            checks.finite_array(v, k)
             new[k] = v
         self.params = new
 
     # -- 순전파 ---------------------------------------------------------------
     def forward(self, X) -> dict:
         """순전파(forward pass). 역전파에 필요한 중간값을 dict 로 돌려줍니다: z1, a1(은닉), z2, p(출력 확률)."""
-        return self._forward(check_X(X, self.n_inputs))
-
-    def _forward(self, X) -> dict:
-        act, _ = _ACTIVATIONS[self.activation]
-        P = self.params
-        z1 = X @ P["W1"] + P["b1"]
-        a1 = act(z1)
-        z2 = a1 @ P["W2"] + P["b2"]
-        p = sigmoid(z2)[:, 0]
-        return {"X": X, "z1": z1, "a1": a1, "z2": z2[:, 0], "p": p}
+        return _forward(self.params, check_X(X, self.n_inputs), self.activation)
 
     def hidden(self, X) -> np.ndarray:
         """은닉층이 본 입력: (n, h) 활성값."""
@@ -282,33 +318,16 @@ class MLP:
         X, y = check_Xy(X, y, self.n_inputs)
         return float(np.mean(self.predict(X) == y))
 
-    @staticmethod
-    def _bce_from_logits(z2, y) -> float:
-        # 평균 이진 교차 엔트로피 −[y log p + (1−y) log(1−p)], p = σ(z2) — 로짓으로 안정하게 계산
-        return float(np.mean(np.logaddexp(0.0, z2) - y * z2))
-
     def loss(self, X, y) -> float:
         """평균 이진 교차 엔트로피(binary cross-entropy)."""
         X, y = check_Xy(X, y, self.n_inputs)
-        return self._bce_from_logits(self.forward(X)["z2"], y)
+        return float(_bce_from_logits(_forward(self.params, X, self.activation)["z2"], y))
 
     # -- 역전파 ---------------------------------------------------------------
     def gradients(self, X, y) -> dict:
         """역전파(backpropagation)로 구한 평균 손실의 기울기 dL/dθ (params 와 같은 키·모양)."""
         X, y = check_Xy(X, y, self.n_inputs)
-        return self._backward(self._forward(X), y)
-
-    def _backward(self, c: dict, y) -> dict:
-        _, dact = _ACTIVATIONS[self.activation]
-        n = len(y)
-        dz2 = ((c["p"] - y) / n)[:, None]             # dL/dz2: 시그모이드 + 교차 엔트로피 = (p − y)/n
-        dW2 = c["a1"].T @ dz2                          # dL/dW2 = a1ᵀ · dz2
-        db2 = dz2.sum(axis=0)
-        da1 = dz2 @ self.params["W2"].T                # 오차를 은닉층으로 거꾸로 전달
-        dz1 = da1 * dact(c["a1"])                      # 활성 함수의 도함수를 곱함 (연쇄 법칙)
-        dW1 = c["X"].T @ dz1
-        db1 = dz1.sum(axis=0)
-        return {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
+        return _backward(self.params, _forward(self.params, X, self.activation), y, self.activation)
 
     def numerical_gradients(self, X, y, eps: float = 1e-6) -> dict:
         """중앙 차분(central difference) (L(θ+ε) − L(θ−ε)) / 2ε 으로 구한 기울기 — 역전파 검증용."""
@@ -336,14 +355,8 @@ class MLP:
         X, y = check_Xy(X, y, self.n_inputs)
         epochs = checks.count(epochs, "epochs")
         checks.positive(learning_rate, "learning_rate")
-        losses = []
-        for _ in range(epochs):
-            cache = self._forward(X)
-            losses.append(self._bce_from_logits(cache["z2"], y))
-            grads = self._backward(cache, y)
-            for k in self.params:
-                self.params[k] = self.params[k] - learning_rate * grads[k]
-        return losses
+        self.params, losses = _gradient_descent(self.params, X, y, self.activation, epochs, learning_rate)
+        return [float(v) for v in losses]
 
 
 def relative_error(a, b) -> float:
@@ -359,59 +372,53 @@ def relative_error(a, b) -> float:
     return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300))
 
 
-__all__.append("relative_error")
+def fit_many(
+    X,
+    y,
+    n_hidden: int,
+    seeds,
+    epochs: int = 2000,
+    learning_rate: float = 1.0,
+    activation: str = "sigmoid",
+    init_scale: float = 1.0,
+) -> dict:
+    """``MLP(n_hidden=…, seed=s).fit(…)`` 을 시드마다 한 것과 같은 결과를 한꺼번에 계산합니다.
 
-
-def fit_many(X, y, n_hidden: int, seeds, epochs: int = 2000, learning_rate: float = 1.0,
-             activation: str = "sigmoid", init_scale: float = 1.0) -> dict:
-    """``MLP(n_hidden=…, seed=s)`` 를 시드마다 따로 ``fit`` 한 것과 같은 결과를 한꺼번에(벡터화) 계산합니다.
-
+    시드마다의 시작 가중치를 맨 앞 축으로 쌓아, :class:`MLP` 와 **같은** 순전파·역전파 함수로 함께 학습합니다.
     돌려주는 dict: ``final_loss`` (시드별 마지막 손실), ``accuracy`` (시드별 정확도),
-    ``losses`` (에폭 × 시드 손실 배열), ``seeds``.
+    ``losses`` (에폭 × 시드 손실 배열), ``seeds``, ``params`` (시드별 학습된 매개변수).
     """
     X, y = check_Xy(X, y)
-    seeds = [checks.count(s, "seed", minimum=0) for s in seeds]
-    if not seeds:
-        raise ValueError("seeds 가 비어 있습니다")
+    seeds = checks.seeds(seeds)
     epochs = checks.count(epochs, "epochs")
     checks.positive(learning_rate, "learning_rate")
     models = [MLP(X.shape[1], n_hidden, activation, seed=s, init_scale=init_scale) for s in seeds]
-    W1 = np.stack([m.params["W1"] for m in models])          # (R, d, h)
-    b1 = np.stack([m.params["b1"] for m in models])[:, None]  # (R, 1, h)
-    W2 = np.stack([m.params["W2"] for m in models])          # (R, h, 1)
-    b2 = np.stack([m.params["b2"] for m in models])[:, None]  # (R, 1, 1)
-    act, dact = _ACTIVATIONS[activation]
-    n = len(X)
-    Y = y[None, :, None]
-    losses = np.empty((epochs, len(seeds)))
-
-    def forward():
-        a1 = act(X[None] @ W1 + b1)                            # (R, n, h)
-        z2 = a1 @ W2 + b2                                      # (R, n, 1)
-        return a1, z2
-
-    for e in range(epochs):
-        a1, z2 = forward()
-        losses[e] = np.mean(np.logaddexp(0.0, z2) - Y * z2, axis=(1, 2))
-        dz2 = (sigmoid(z2) - Y) / n
-        dW2 = a1.transpose(0, 2, 1) @ dz2
-        db2 = dz2.sum(axis=1, keepdims=True)
-        dz1 = (dz2 @ W2.transpose(0, 2, 1)) * dact(a1)
-        dW1 = X.T[None] @ dz1
-        db1 = dz1.sum(axis=1, keepdims=True)
-        W1, b1, W2, b2 = W1 - learning_rate * dW1, b1 - learning_rate * db1, W2 - learning_rate * dW2, b2 - learning_rate * db2
-    a1, z2 = forward()
-    final = np.mean(np.logaddexp(0.0, z2) - Y * z2, axis=(1, 2))
-    acc = np.mean(((z2 >= 0).astype(np.float64) == Y), axis=(1, 2))
-    return {"seeds": np.array(seeds), "losses": losses, "final_loss": final, "accuracy": acc,
-            "params": [{"W1": W1[i], "b1": b1[i, 0], "W2": W2[i], "b2": b2[i, 0]} for i in range(len(seeds))]}
+    stacked = {
+        "W1": np.stack([m.params["W1"] for m in models]),  # (R, d, h)
+        "b1": np.stack([m.params["b1"] for m in models])[:, None, :],  # (R, 1, h)
+        "W2": np.stack([m.params["W2"] for m in models]),  # (R, h, 1)
+        "b2": np.stack([m.params["b2"] for m in models])[:, None, :],
+    }  # (R, 1, 1)
+    stacked, losses = _gradient_descent(stacked, X, y, activation, epochs, learning_rate)
+    z2 = _forward(stacked, X, activation)["z2"]  # (R, n)
+    return {
+        "seeds": np.array(seeds),
+        "losses": losses,
+        "final_loss": _bce_from_logits(z2, y),
+        "accuracy": np.mean((z2 >= 0) == (y == 1), axis=-1),
+        "params": [
+            {"W1": stacked["W1"][i], "b1": stacked["b1"][i, 0], "W2": stacked["W2"][i], "b2": stacked["b2"][i, 0]}
+            for i in range(len(seeds))
+        ],
+    }
 
 
 # ---------------------------------------------------------------------------
 # 그림
 # ---------------------------------------------------------------------------
-def plot_linear_classifier(w, b, X, y, ax=None, padding: float = 0.4, title: str | None = None,
-                           legend: bool = True, resolution: int = 200):
+def plot_linear_classifier(
+    w, b, X, y, ax=None, padding: float = 0.4, title: str | None = None, legend: bool = True, resolution: int = 200
+):
     """선형 분류기 ``step(w·x + b)`` 가 1 로 예측하는 곳(빨강)과 0 인 곳(파랑), 경계 직선 w·x + b = 0 을 그립니다.
 
     :func:`utils.plots.plot_decision_boundary` 와 같은 색·표시(동그라미 = 클래스 0, 네모 = 클래스 1)를 쓰지만,
@@ -434,8 +441,7 @@ def plot_linear_classifier(w, b, X, y, ax=None, padding: float = 0.4, title: str
     z = w[0] * gx + w[1] * gy + b
     if ax is None:
         _, ax = plt.subplots(figsize=(4.5, 4.0))
-    ax.contourf(gx, gy, (z >= 0).astype(float), levels=[-0.5, 0.5, 1.5],
-                colors=[PALETTE[0], PALETTE[3]], alpha=0.18)
+    ax.contourf(gx, gy, (z >= 0).astype(float), levels=[-0.5, 0.5, 1.5], colors=[PALETTE[0], PALETTE[3]], alpha=0.18)
     if z.min() < 0 < z.max():
         ax.contour(gx, gy, z, levels=[0.0], colors="k", linewidths=1.5)
     scatter_classes(ax, X, y)
