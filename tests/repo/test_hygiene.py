@@ -94,8 +94,6 @@ def test_skeleton_sections_badge_and_goals(notebook):
     positions = [markdown.find(s) for s in SECTIONS]
     assert -1 not in positions, f"{path.name}: 빠진 절: {[s for s, p in zip(SECTIONS, positions) if p < 0]}"
     assert positions == sorted(positions), f"{path.name}: 절의 순서가 STYLE 과 다릅니다"
-    exercises = markdown[markdown.find("## 연습문제"):markdown.find("## 참고 자료")]
-    assert "<details>" in exercises, f"{path.name}: 연습문제에 풀이(<details>)가 없습니다"
     assert re.search(r"[가-힣]", markdown)
 
 
@@ -130,3 +128,36 @@ def test_checked_cells_are_marked_properly(notebook):
         if cell.cell_type == "code" and "NBVAL_CHECK_OUTPUT" in cell.source:
             assert cell.source.startswith("# NBVAL_CHECK_OUTPUT"), "표시는 셀의 첫 줄에 둡니다"
             assert cell.outputs, "확인할 출력이 없는 셀에 NBVAL_CHECK_OUTPUT 이 붙었습니다"
+
+
+def _exercise_blocks(nb):
+    """(번호, 연습문제 셀, 풀이 셀) 목록: '### 연습문제 N' 다음의 exercise·solution 태그 코드 셀."""
+    blocks = []
+    cells = nb.cells
+    for i, cell in enumerate(cells):
+        found = re.findall(r"^#{3,4} 연습문제 (\d+)", cell.source, re.M) if cell.cell_type == "markdown" else []
+        if not found:
+            continue
+        m = re.match(r"(\d+)", found[-1])
+        following = [c for c in cells[i + 1:i + 4] if c.cell_type == "code"]
+        ex = next((c for c in following if "exercise" in c.metadata.get("tags", [])), None)
+        sol = next((c for c in following if "solution" in c.metadata.get("tags", [])), None)
+        blocks.append((int(m.group(1)), ex, sol))
+    return blocks
+
+
+def test_exercises_run_and_check_themselves(notebook):
+    """연습문제마다 채울 코드 셀과, 숨겨진(JupyterLab·Colab) 채로 CI 에서 실행되며 assert 로 스스로 확인하는 풀이 셀."""
+    path, nb = notebook
+    blocks = _exercise_blocks(nb)
+    assert len(blocks) >= 2, f"{path.name}: 연습문제가 {len(blocks)}개뿐입니다"
+    assert [n for n, _, _ in blocks] == list(range(1, len(blocks) + 1))
+    for n, ex, sol in blocks:
+        assert ex is not None, f"{path.name} 연습문제 {n}: 'exercise' 태그 코드 셀이 없습니다"
+        assert sol is not None, f"{path.name} 연습문제 {n}: 'solution' 태그 풀이 셀이 없습니다"
+        assert sol.source.startswith(f"#@title 풀이 {n}"), f"{path.name} 풀이 {n}: 첫 줄은 '#@title 풀이 {n} …'"
+        assert sol.metadata.get("jupyter", {}).get("source_hidden") is True, f"{path.name} 풀이 {n}: JupyterLab 에서 숨김"
+        assert sol.metadata.get("cellView") == "form", f"{path.name} 풀이 {n}: Colab 에서 숨김(cellView: form)"
+        assert re.search(r"^\s*assert ", sol.source, re.M), f"{path.name} 풀이 {n}: 답을 assert 로 확인해야 합니다"
+        assert sol.get("execution_count"), f"{path.name} 풀이 {n}: 실행된 출력과 함께 저장해야 합니다"
+        assert "assert " not in ex.source, f"{path.name} 연습문제 {n}: 채울 셀에는 답이 없어야 합니다"

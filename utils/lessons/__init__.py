@@ -9,6 +9,7 @@
 * :mod:`utils.lessons.evaluation` — 반복 층화 교차 검증, 부트스트랩 AUC 신뢰구간, 오버샘플링 (노트북 07)
 * :mod:`utils.lessons.models`     — Keras 이진 분류기 (클래스 가중치, 조기 종료; 노트북 07)
 * :mod:`utils.lessons.optim`      — 2차원 손실 곡면과 옵티마이저 궤적 (노트북 08)
+* :mod:`utils.lessons.hardware`   — CPU·GPU 행렬 곱 시간 재기 (노트북 00)
 
 공통 배관(환경, 데이터, 그림, 기록)은 이 폴더가 아니라 ``utils/`` 바로 아래에 있습니다.
 """
