@@ -73,7 +73,7 @@ def test_gradient_norms_uses_compiled_loss_string():
         (("not a model", np.zeros((2, 4)), np.zeros(2)), "keras 모델"),
         ((None, np.zeros((0, 4)), np.zeros(0)), "비어 있지 않은"),
         ((None, np.zeros(4), np.zeros(4)), "비어 있지 않은"),
-        ((None, np.zeros((3, 4)), np.zeros(2)), "개수가 같아야"),
+        ((None, np.zeros((3, 4)), np.zeros(2)), "샘플 수가 같아야"),
         ((None, np.full((2, 4), np.nan), np.zeros(2)), "NaN"),
     ],
 )
