@@ -99,7 +99,7 @@ def gradient_norms(model, x, y, loss=None, training: bool = False):
     kernels = [layer.kernel for layer in layers]
     with tf.GradientTape() as tape:
         pred = model(x, training=training)
-        value = loss(y, pred)
+        value = tf.reduce_mean(loss(y, pred))  # 표본별 손실을 돌려주는 함수(문자열로 compile)도 평균으로
     grads = tape.gradient(value, kernels)
     rows = []
     for i, (layer, kernel, grad) in enumerate(zip(layers, kernels, grads), start=1):
