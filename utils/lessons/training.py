@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 import math
 from numbers import Number
-from typing import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
