@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import itertools
 import math
-from numbers import Number
 from collections.abc import Callable, Iterable, Sequence
+from numbers import Number
 
 import numpy as np
 
