@@ -64,7 +64,11 @@ def test_gradient_norms_uses_compiled_loss_string():
     x, y = _data()
     model = _model()
     model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
-    assert len(training.gradient_norms(model, x, y)) == 4
+    table = training.gradient_norms(model, x, y)
+    assert len(table) == 4
+    # 문자열 손실(표본별 값을 돌려주는 함수)도 평균 손실의 기울기: 손실 객체를 직접 준 것과 같다
+    explicit = training.gradient_norms(model, x, y, loss=keras.losses.SparseCategoricalCrossentropy())
+    np.testing.assert_allclose(table["grad_norm"], explicit["grad_norm"], rtol=1e-5)
 
 
 @pytest.mark.parametrize(
@@ -73,7 +77,7 @@ def test_gradient_norms_uses_compiled_loss_string():
         (("not a model", np.zeros((2, 4)), np.zeros(2)), "keras 모델"),
         ((None, np.zeros((0, 4)), np.zeros(0)), "비어 있지 않은"),
         ((None, np.zeros(4), np.zeros(4)), "비어 있지 않은"),
-        ((None, np.zeros((3, 4)), np.zeros(2)), "개수가 같아야"),
+        ((None, np.zeros((3, 4)), np.zeros(2)), "샘플 수가 같아야"),
         ((None, np.full((2, 4), np.nan), np.zeros(2)), "NaN"),
     ],
 )
