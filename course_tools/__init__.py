@@ -5,6 +5,7 @@
 
 ``utils`` 는 이 패키지를 import 하지 않습니다(테스트가 확인). 저장소 루트에서 ``python -m course_tools …`` 로 씁니다.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """``python -m course_tools run|sync`` 명령 줄 진입점 (저장소 루트에서)."""
+
 from __future__ import annotations
 
 import sys

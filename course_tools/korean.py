@@ -8,6 +8,7 @@ Markdown 셀의 본문과 코드 셀의 주석·문자열(한글은 거기에만
     python -m course_tools.korean notebooks/*.ipynb          # 검사만 (고칠 곳이 있으면 종료 코드 1)
     python -m course_tools.korean --fix notebooks/*.ipynb    # 고쳐서 저장
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,12 +18,96 @@ import sys
 from pathlib import Path
 
 # 긴 것부터 (에서는 → 에서 → 에). 뒤에 공백·문장 부호·줄 끝이 와야 조사로 봅니다.
-PARTICLES = sorted("""
-은 는 이 가 을 를 의 에 와 과 도 만 로 으로 에서 에게 보다 까지 부터 처럼 마다 만큼 이나 나 이며 며 이고 고
-이라 라 이라는 라는 이라고 라고 이란 란 이다 다 입니다 이에요 예요 이죠 죠 에는 에서는 에도 에서도 로는 으로는
-로도 으로도 와는 과는 와도 과도 은요 는요 이면 면 이므로 므로 이지만 지만 으로서 로서 으로써 로써 에게서 한테
-에서만 에만 로만 으로만 까지만 보다는 처럼은 부터는 까지는 와의 과의 에서의 로의 으로의 에의
-""".split(), key=len, reverse=True)
+PARTICLES = sorted(
+    [
+        "은",
+        "는",
+        "이",
+        "가",
+        "을",
+        "를",
+        "의",
+        "에",
+        "와",
+        "과",
+        "도",
+        "만",
+        "로",
+        "으로",
+        "에서",
+        "에게",
+        "보다",
+        "까지",
+        "부터",
+        "처럼",
+        "마다",
+        "만큼",
+        "이나",
+        "나",
+        "이며",
+        "며",
+        "이고",
+        "고",
+        "이라",
+        "라",
+        "이라는",
+        "라는",
+        "이라고",
+        "라고",
+        "이란",
+        "란",
+        "이다",
+        "다",
+        "입니다",
+        "이에요",
+        "예요",
+        "이죠",
+        "죠",
+        "에는",
+        "에서는",
+        "에도",
+        "에서도",
+        "로는",
+        "으로는",
+        "로도",
+        "으로도",
+        "와는",
+        "과는",
+        "와도",
+        "과도",
+        "은요",
+        "는요",
+        "이면",
+        "면",
+        "이므로",
+        "므로",
+        "이지만",
+        "지만",
+        "으로서",
+        "로서",
+        "으로써",
+        "로써",
+        "에게서",
+        "한테",
+        "에서만",
+        "에만",
+        "로만",
+        "으로만",
+        "까지만",
+        "보다는",
+        "처럼은",
+        "부터는",
+        "까지는",
+        "와의",
+        "과의",
+        "에서의",
+        "로의",
+        "으로의",
+        "에의",
+    ],
+    key=len,
+    reverse=True,
+)
 _BEFORE = r"[A-Za-z0-9)\]`%}'\"’”]"
 _PARTICLE_RE = re.compile(rf"(?<={_BEFORE}) ({'|'.join(PARTICLES)})(?=[\s.,!?:;)\]…·/\"'’”*]|$)", re.M)
 _FENCE_RE = re.compile(r"(^```.*?^```[^\n]*$)", re.M | re.S)
@@ -63,7 +148,7 @@ def notebook_problems(path: Path, glossary: list[tuple[str, list[str]]] | None =
         text = _cell_text(cell)
         for m in _PARTICLE_RE.finditer(_FENCE_RE.sub("", text)):
             start = max(0, m.start() - 12)
-            problems.append(f"{path.name} 셀 {i}: 조사를 붙여 쓰세요: …{text[start:m.end()]!s}…".replace("\n", " "))
+            problems.append(f"{path.name} 셀 {i}: 조사를 붙여 쓰세요: …{text[start : m.end()]!s}…".replace("\n", " "))
         for chosen, avoid in glossary or []:
             for word in avoid:
                 if re.search(rf"(?<![가-힣]){re.escape(word)}", text):

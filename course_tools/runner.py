@@ -16,6 +16,7 @@
 
 하나라도 실패하면 종료 코드가 1 입니다.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,8 +42,8 @@ from utils.report import METRICS_ENV
 from . import NOTEBOOK_DIR, ROOT
 
 DEFAULT_OUT = ROOT / "runs" / "latest"
-SLOW_CELL_S = 5.0        # 보고서의 "오래 걸린 셀" 표에 넣을 기준(초)
-ERROR_WIDTH = 80         # 요약 표에 보이는 오류 문구의 최대 길이(글자)
+SLOW_CELL_S = 5.0  # 보고서의 "오래 걸린 셀" 표에 넣을 기준(초)
+ERROR_WIDTH = 80  # 요약 표에 보이는 오류 문구의 최대 길이(글자)
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
 
@@ -54,9 +55,9 @@ class Result:
     peak_mb: float | None = None
     budget_s: int | None = None
     metrics: dict = field(default_factory=dict)
-    error: str = ""                 # 한 줄 오류 (예: "AssertionError: …") — 요약 표에서는 줄여 씀
-    error_detail: str = ""          # 전체 오류 메시지와 트레이스백 (보고서용)
-    error_cell: str = ""            # 실패한 셀의 코드
+    error: str = ""  # 한 줄 오류 (예: "AssertionError: …") — 요약 표에서는 줄여 씀
+    error_detail: str = ""  # 전체 오류 메시지와 트레이스백 (보고서용)
+    error_cell: str = ""  # 실패한 셀의 코드
     error_cell_number: int | None = None  # 실패한 셀의 번호 (노트북의 1부터 센 셀 위치)
     cell_times: list = field(default_factory=list)  # [(셀 번호, 초, 첫 줄)] — 코드 셀 전부
 
@@ -196,7 +197,9 @@ def check_value(name: str, value, default) -> str | None:
             return f"비어 있으면 안 됩니다 (기본값 {list(default)!r})"
         if default:
             for item in value:
-                problem = check_value(name, item, default[0]) if isinstance(default[0], (bool, int, float, str)) else None
+                problem = (
+                    check_value(name, item, default[0]) if isinstance(default[0], (bool, int, float, str)) else None
+                )
                 if problem:
                     return f"목록의 원소 {item!r}: {problem}"
         return None
@@ -214,9 +217,13 @@ def validate_parameters(parameters: dict, declared: dict[str, dict]) -> list[str
         if not owners:
             close = difflib.get_close_matches(name, all_names, n=3)
             hint = f" 혹시 {', '.join(close)}?" if close else ""
-            listing = "\n".join(f"      {nb}: {', '.join(params) or '(매개변수 없음)'}" for nb, params in declared.items())
-            problems.append(f"알 수 없는 매개변수 {name}: 선택한 노트북의 parameters 셀에 없습니다.{hint}\n"
-                            f"    쓸 수 있는 이름:\n{listing}")
+            listing = "\n".join(
+                f"      {nb}: {', '.join(params) or '(매개변수 없음)'}" for nb, params in declared.items()
+            )
+            problems.append(
+                f"알 수 없는 매개변수 {name}: 선택한 노트북의 parameters 셀에 없습니다.{hint}\n"
+                f"    쓸 수 있는 이름:\n{listing}"
+            )
             continue
         for nb, default in owners:
             problem = check_value(name, value, default)
@@ -264,8 +271,17 @@ def _fit(text: str, columns: int) -> str:
 class ProgressLine:
     """노트북 하나의 진행 줄. ``live=True`` (터미널) 면 0.5초마다 ``\\r`` 로 같은 줄을 다시 씁니다."""
 
-    def __init__(self, index: int, count: int, name: str, budget_s: int | None, *,
-                 stream: TextIO | None = None, live: bool = False, interval: float = 0.5) -> None:
+    def __init__(
+        self,
+        index: int,
+        count: int,
+        name: str,
+        budget_s: int | None,
+        *,
+        stream: TextIO | None = None,
+        live: bool = False,
+        interval: float = 0.5,
+    ) -> None:
         self.head = f"[{index}/{count}] {name}"
         self.budget_s = budget_s
         self.stream = stream or sys.stdout
@@ -408,8 +424,9 @@ def _cell_report(executed: Path) -> tuple[list, tuple | None]:
     return times, failed
 
 
-def run_notebook(path: Path, out_dir: Path, parameters: dict, timeout: int,
-                 progress: bool | ProgressLine = False) -> Result:
+def run_notebook(
+    path: Path, out_dir: Path, parameters: dict, timeout: int, progress: bool | ProgressLine = False
+) -> Result:
     """노트북 하나를 papermill 로 실행합니다. ``progress`` 가 :class:`ProgressLine` 이면 셀마다 알립니다."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -487,7 +504,9 @@ def format_table(results: list[Result]) -> str:
         mem = "" if r.peak_mb is None else f"{r.peak_mb:.0f}"
         rows.append(f"| {r.notebook} | {r.status} | {r.seconds:.1f}{over} | {budget} | {mem} | {_cell(metrics)} |")
     total = sum(r.seconds for r in results)
-    rows.append(f"| **합계** | {sum(r.status == 'ok' for r in results)}/{len(results)} 성공 | {total:.1f} | {COURSE_BUDGET_S} | | |")
+    rows.append(
+        f"| **합계** | {sum(r.status == 'ok' for r in results)}/{len(results)} 성공 | {total:.1f} | {COURSE_BUDGET_S} | | |"
+    )
     return "\n".join(rows)
 
 
@@ -540,11 +559,20 @@ def _positive_int(text: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m course_tools run", description="모든 노트북을 순서대로 실행합니다 (papermill).")
+    parser = argparse.ArgumentParser(
+        prog="python -m course_tools run", description="모든 노트북을 순서대로 실행합니다 (papermill)."
+    )
     parser.add_argument("--quick", action="store_true", help="빠른 모드: 각 노트북에 QUICK=True 를 넘깁니다")
     parser.add_argument("--only", nargs="+", metavar="NN", help="실행할 노트북 번호나 이름 (예: 00 07)")
-    parser.add_argument("-p", "--parameter", action="append", type=parse_parameter, default=[], metavar="NAME=VALUE",
-                        help="노트북 매개변수 (여러 번 쓸 수 있음; 선언한 노트북에만 넘어감)")
+    parser.add_argument(
+        "-p",
+        "--parameter",
+        action="append",
+        type=parse_parameter,
+        default=[],
+        metavar="NAME=VALUE",
+        help="노트북 매개변수 (여러 번 쓸 수 있음; 선언한 노트북에만 넘어감)",
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="결과 폴더 (기본: runs/latest)")
     parser.add_argument("--timeout", type=_positive_int, default=1800, help="셀 하나의 최대 실행 시간(초)")
     parser.add_argument("--no-progress", action="store_true", help="제자리 진행 줄 대신 노트북마다 한 줄만 씁니다")
@@ -579,7 +607,9 @@ def main(argv: list[str] | None = None) -> int:
     device = describe_environment().device
     live = sys.stdout.isatty() and not args.no_progress and os.environ.get("TERM") != "dumb"
     print(f"장치(device): {device}, CPU 코어 {os.cpu_count()}개")
-    print(f"노트북 {len(notebooks)}개를 실행합니다 → {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+    print(
+        f"노트북 {len(notebooks)}개를 실행합니다 → {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}"
+    )
     if parameters:
         print("매개변수:", ", ".join(f"{k}={v!r}" for k, v in parameters.items()))
     sys.stdout.flush()

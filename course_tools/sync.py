@@ -4,6 +4,7 @@ Colab 배지, 공통 설정 셀, ``colab_links.md``, 패키지 안의 ``utils/_r
 포크(fork)로 다시 공개할 때는 ``[tool.dlcourse]`` 의 두 값을 바꾸고 ``python -m course_tools sync``
 (또는 ``make colab``) 를 실행하세요. ``--check`` 는 바꾸지 않고 어긋난 곳만 알려 줍니다(테스트가 사용).
 """
+
 from __future__ import annotations
 
 import re
@@ -94,8 +95,9 @@ if "google.colab" in sys.modules:
     if importlib.util.find_spec("koreanize_matplotlib") is None:
         wanted.append("koreanize-matplotlib")
     if wanted:
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", *wanted],
-                       check=True)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", *wanted], check=True
+        )
         for name in [m for m in sys.modules if m == "utils" or m.startswith("utils.")]:
             del sys.modules[name]  # 예전 판을 잊고 새로 설치한 판을 불러옵니다
         importlib.invalidate_caches()
@@ -117,8 +119,9 @@ def setup_cell_source(repo: str, ref: str, course_id: str = "dlcourse-ko") -> st
     예전 모듈을 잊습니다. 이름만 같은 다른 ``utils``(학습자의 utils.py, 다른 패키지의 최상위 utils)가
     가리고 있으면 그 경로와 고치는 법을 한국어로 알려 주고 ImportError 로 멈춥니다(AttributeError 가 아니라).
     """
-    return (SETUP_CELL_TEMPLATE.replace("<<COURSE_ID>>", course_id)
-            .replace("<<REPOSITORY>>", repo).replace("<<REF>>", ref))
+    return (
+        SETUP_CELL_TEMPLATE.replace("<<COURSE_ID>>", course_id).replace("<<REPOSITORY>>", repo).replace("<<REF>>", ref)
+    )
 
 
 def colab_links_markdown(repo: str, ref: str) -> str:
@@ -133,7 +136,9 @@ def colab_links_markdown(repo: str, ref: str) -> str:
         "|---|---|---|",
     ]
     for item in COURSE:
-        lines.append(f"| [`{item.filename}`](notebooks/{item.filename}) | {item.title} | {badge(item.filename, repo, ref)} |")
+        lines.append(
+            f"| [`{item.filename}`](notebooks/{item.filename}) | {item.title} | {badge(item.filename, repo, ref)} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -151,15 +156,22 @@ def _sync_notebook(nb, filename: str, setup_source: str, want_badge: str) -> lis
         cells[0].source = BADGE_RE.sub(lambda _m: want_badge, first)
     setup_cells = [c for c in cells if c.cell_type == "code" and SETUP_TAG in c.metadata.get("tags", [])]
     if len(setup_cells) != 1:
-        problems.append(f"{filename}: 'setup' 태그가 붙은 공통 설정 셀이 정확히 하나 있어야 합니다 ({len(setup_cells)}개)")
+        problems.append(
+            f"{filename}: 'setup' 태그가 붙은 공통 설정 셀이 정확히 하나 있어야 합니다 ({len(setup_cells)}개)"
+        )
     elif setup_cells[0].source != setup_source:
         problems.append(f"{filename}: 공통 설정 셀이 표준과 다릅니다")
         setup_cells[0].source = setup_source
     return problems
 
 
-def sync(check: bool = False, directory: Path = NOTEBOOK_DIR, links_file: Path = COLAB_LINKS,
-         release_file: Path = RELEASE_FILE, pyproject: Path = ROOT / "pyproject.toml") -> list[str]:
+def sync(
+    check: bool = False,
+    directory: Path = NOTEBOOK_DIR,
+    links_file: Path = COLAB_LINKS,
+    release_file: Path = RELEASE_FILE,
+    pyproject: Path = ROOT / "pyproject.toml",
+) -> list[str]:
     """배지·설정 셀·``colab_links.md``·``utils/_release.py`` 를 설정에 맞춥니다.
 
     ``check=True`` 면 고치지 않고 문제만 돌려줍니다.

@@ -15,6 +15,7 @@ colab/      ``colab``               Colab 과 같은 방식(휠 설치, Colab �
 ``make test-fast`` 는 ``unit`` 과 ``repo`` 만 실행합니다.
 루프백(127.0.0.1) HTTP 서버가 인터넷 역할을 하는 fixture 도 여기 있습니다.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -22,9 +23,10 @@ import http.server
 import os
 import socket
 import struct
-from pathlib import Path
 import threading
 import time
+import typing
+from pathlib import Path
 
 import pytest
 
@@ -50,13 +52,13 @@ def pytest_collection_modifyitems(config, items):
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
-    routes: dict = {}
-    hits: dict = {}
+    routes: typing.ClassVar[dict] = {}
+    hits: typing.ClassVar[dict] = {}
 
     def log_message(self, *args):  # 조용히
         pass
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         self.hits[self.path] = self.hits.get(self.path, 0) + 1
         plan = self.routes.get(self.path)
         if plan is None:

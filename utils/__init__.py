@@ -20,14 +20,15 @@
 TensorFlow 는 이 패키지를 import 할 때 불러오지 않습니다(빠른 시작). 다만 TF 가 나중에
 import 될 때 시작 로그가 조용하도록 환경 변수만 먼저 정해 둡니다.
 """
+
 from __future__ import annotations
 
 import os as _os
 
 # TF 는 import 되는 순간 이 값을 읽으므로, TF 보다 먼저 정해야 합니다.
 # 사용자가 이미 정한 값은 존중합니다(setdefault).
-_os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")      # C++ INFO/WARNING/ERROR 로그 숨김 (파이썬 예외는 그대로)
-_os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")     # oneDNN 안내 문구 제거 + 재현성
+_os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # C++ INFO/WARNING/ERROR 로그 숨김 (파이썬 예외는 그대로)
+_os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # oneDNN 안내 문구 제거 + 재현성
 
 from ._release import COURSE_ID
 from ._release import REF as _REF

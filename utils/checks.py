@@ -3,6 +3,7 @@
 각 함수는 ``(값, 이름, …)`` 순서로 받고, 문제가 있으면 무엇이 왜 틀렸는지와 받은 값을 담은
 ``ValueError`` 를 내며, 문제가 없으면 정리된 값을 돌려줍니다.
 """
+
 from __future__ import annotations
 
 import math
@@ -12,8 +13,18 @@ from numbers import Real
 import numpy as np
 
 __all__ = [
-    "positive", "count", "finite_array", "matrix", "binary_labels", "both_classes", "same_length",
-    "seeds", "point2", "scores_for", "image_size", "images_uint8",
+    "binary_labels",
+    "both_classes",
+    "count",
+    "finite_array",
+    "image_size",
+    "images_uint8",
+    "matrix",
+    "point2",
+    "positive",
+    "same_length",
+    "scores_for",
+    "seeds",
 ]
 
 

@@ -5,6 +5,7 @@
 ``[tool.dlcourse]`` 에서 ``python -m course_tools sync`` 가 만들어 두는 :mod:`utils._release` 에서 읽으므로,
 Colab 처럼 저장소 파일이 없는 곳(휠로 설치된 패키지)에서도 코스 지도와 링크가 온전합니다.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,24 +35,55 @@ class Lesson:
 
 
 COURSE: tuple[Lesson, ...] = (
-    Lesson("00_getting_started.ipynb", "시작하기: 코스 지도와 실행 환경",
-           "코스 지도, 환경 점검, 딥러닝 역사 연표, 6단계 작업 흐름, CPU vs GPU 행렬 곱 시간 재기", 10),
-    Lesson("01_ml_vs_dl.ipynb", "머신러닝 vs 딥러닝: 개와 고양이 사진",
-           "손으로 만든 특징 + SVM/KNN과 스스로 특징을 배우는 CNN을 같은 사진으로 비교", 95),
-    Lesson("02_perceptron_xor.ipynb", "맥컬록-피츠 뉴런, 퍼셉트론, XOR의 벽",
-           "논리 게이트 뉴런, 로젠블랫의 학습 규칙, 선 하나로는 풀 수 없는 XOR", 10),
-    Lesson("03_mlp_backprop.ipynb", "다층 퍼셉트론과 역전파",
-           "NumPy로 직접 쓰는 역전파(backpropagation), 기울기 검증, Keras와 비교", 10),
-    Lesson("04_cnn_lenet.ipynb", "CNN: 합성곱과 LeNet",
-           "손으로 하는 합성곱·풀링, 진짜 손글씨 숫자(MNIST)로 LeNet 스타일 CNN과 MLP 비교, AlexNet의 재료", 40),
-    Lesson("05_vanishing_gradient_relu.ipynb", "기울기 소실, ReLU, 가중치 초기화",
-           "시그모이드의 기울기 소실을 층별로 재고 사전 학습·ReLU·He 초기화로 해결", 25),
-    Lesson("06_dropout.ipynb", "드롭아웃과 과대적합",
-           "과대적합을 눈으로 보고 드롭아웃·L2 규제를 여러 시드로 비교", 15),
-    Lesson("07_lung_cancer_survival.ipynb", "폐암 수술 환자 생존 예측: 강의 재현과 누수 없는 평가",
-           "강의 코드 그대로의 0.8511이 뜻하는 것, 그리고 교차 검증·ROC AUC로 다시 하기", 15),
-    Lesson("08_activations_losses_optimizers.ipynb", "활성화 함수·손실 함수·옵티마이저 실험",
-           "강의의 참고 표를 한 줄씩 실험으로: 도함수, 기울기 크기, 최적화 궤적", 20),
+    Lesson(
+        "00_getting_started.ipynb",
+        "시작하기: 코스 지도와 실행 환경",
+        "코스 지도, 환경 점검, 딥러닝 역사 연표, 6단계 작업 흐름, CPU vs GPU 행렬 곱 시간 재기",
+        10,
+    ),
+    Lesson(
+        "01_ml_vs_dl.ipynb",
+        "머신러닝 vs 딥러닝: 개와 고양이 사진",
+        "손으로 만든 특징 + SVM/KNN과 스스로 특징을 배우는 CNN을 같은 사진으로 비교",
+        95,
+    ),
+    Lesson(
+        "02_perceptron_xor.ipynb",
+        "맥컬록-피츠 뉴런, 퍼셉트론, XOR의 벽",
+        "논리 게이트 뉴런, 로젠블랫의 학습 규칙, 선 하나로는 풀 수 없는 XOR",
+        10,
+    ),
+    Lesson(
+        "03_mlp_backprop.ipynb",
+        "다층 퍼셉트론과 역전파",
+        "NumPy로 직접 쓰는 역전파(backpropagation), 기울기 검증, Keras와 비교",
+        10,
+    ),
+    Lesson(
+        "04_cnn_lenet.ipynb",
+        "CNN: 합성곱과 LeNet",
+        "손으로 하는 합성곱·풀링, 진짜 손글씨 숫자(MNIST)로 LeNet 스타일 CNN과 MLP 비교, AlexNet의 재료",
+        40,
+    ),
+    Lesson(
+        "05_vanishing_gradient_relu.ipynb",
+        "기울기 소실, ReLU, 가중치 초기화",
+        "시그모이드의 기울기 소실을 층별로 재고 사전 학습·ReLU·He 초기화로 해결",
+        25,
+    ),
+    Lesson("06_dropout.ipynb", "드롭아웃과 과대적합", "과대적합을 눈으로 보고 드롭아웃·L2 규제를 여러 시드로 비교", 15),
+    Lesson(
+        "07_lung_cancer_survival.ipynb",
+        "폐암 수술 환자 생존 예측: 강의 재현과 누수 없는 평가",
+        "강의 코드 그대로의 0.8511이 뜻하는 것, 그리고 교차 검증·ROC AUC로 다시 하기",
+        15,
+    ),
+    Lesson(
+        "08_activations_losses_optimizers.ipynb",
+        "활성화 함수·손실 함수·옵티마이저 실험",
+        "강의의 참고 표를 한 줄씩 실험으로: 도함수, 기울기 크기, 최적화 궤적",
+        20,
+    ),
 )
 
 #: 코스 전체 시간 목표(초) — 강의별 목표의 합입니다(2코어 CPU 기준).

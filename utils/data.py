@@ -22,6 +22,7 @@ d2l.ai 처럼 데이터셋을 *한 곳에서 한 번* 이름 붙이고(URL, 무�
   써야 하는데 못 쓰면 폴더, 까닭, ``DLCOURSE_DATA_DIR`` 로 옮기는 방법을 담은 오류
   (:class:`DataDirError`, :class:`DiskFullError`) 를 냅니다.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -173,8 +174,7 @@ CATS_AND_DOGS = Dataset(
     size=None,  # 재포장본은 바이트가 달라 크기 대신 구성원으로 확인합니다
     description="개·고양이 사진: train 1000+1000장, validation 500+500장 (JPEG).",
     source=(
-        "Kaggle Dogs vs. Cats (Microsoft Asirra) 사진 중 TensorFlow 튜토리얼용으로 Google 이 공개한 "
-        "'filtered' 부분집합"
+        "Kaggle Dogs vs. Cats (Microsoft Asirra) 사진 중 TensorFlow 튜토리얼용으로 Google 이 공개한 'filtered' 부분집합"
     ),
     licence="Asirra/Kaggle Dogs vs. Cats 사진: 연구·교육용 (원 이용 약관을 따름)",
     extract_to="cats_and_dogs_filtered",
@@ -303,8 +303,9 @@ def _free_bytes(folder: Path) -> int | None:
     return None
 
 
-def write_error(folder: str | Path, exc: OSError, what: str, *, needed: int | None = None,
-                name: str | None = None) -> WriteError:
+def write_error(
+    folder: str | Path, exc: OSError, what: str, *, needed: int | None = None, name: str | None = None
+) -> WriteError:
     """쓰기에 실패한 ``OSError`` 를 한국어 :class:`WriteError` 로 바꿉니다 (폴더, 까닭, 해결 방법).
 
     권한·읽기 전용이면 :class:`DataDirError`, 공간 부족이면 :class:`DiskFullError`, 그 밖은 WriteError.
@@ -313,9 +314,11 @@ def write_error(folder: str | Path, exc: OSError, what: str, *, needed: int | No
     folder = Path(folder)
     head = f"[{name}] " if name else ""
     why = _REASONS.get(exc.errno, exc.strerror or str(exc))
-    elsewhere = (f"쓸 수 있고 공간이 넉넉한 다른 폴더를 환경 변수 {DATA_DIR_ENV}로 지정하세요 "
-                 f"(터미널: export {DATA_DIR_ENV}=$HOME/dlcourse-data, 노트북: utils를 쓰기 전에 "
-                 f"os.environ['{DATA_DIR_ENV}'] = '/content/dataset')")
+    elsewhere = (
+        f"쓸 수 있고 공간이 넉넉한 다른 폴더를 환경 변수 {DATA_DIR_ENV}로 지정하세요 "
+        f"(터미널: export {DATA_DIR_ENV}=$HOME/dlcourse-data, 노트북: utils를 쓰기 전에 "
+        f"os.environ['{DATA_DIR_ENV}'] = '/content/dataset')"
+    )
     if exc.errno in _NO_SPACE:
         err: WriteError = DiskFullError(
             f"{head}{folder}에 {what}을(를) 쓰다가 멈췄습니다: {why} (errno {exc.errno}). "
@@ -375,7 +378,7 @@ def remove_stale_parts(folder: Path, name: str, *, only_dead: bool = True) -> li
         return removed
     for part in candidates:
         if only_dead:
-            m = _PART_PID.search(part.name[len(name) + 1:])
+            m = _PART_PID.search(part.name[len(name) + 1 :])
             if m is not None:
                 if _pid_alive(int(m.group(1))):
                     continue
@@ -466,8 +469,16 @@ class FileLock:
     * 잠금 파일을 만들 수 없는 폴더(읽기 전용)면 :class:`DataDirError`.
     """
 
-    def __init__(self, path: str | Path, label: str, *, timeout: float | None = None,
-                 say: Callable[[str], None] | None = None, poll: float = 0.1, what: str = "잠금 파일") -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        label: str,
+        *,
+        timeout: float | None = None,
+        say: Callable[[str], None] | None = None,
+        poll: float = 0.1,
+        what: str = "잠금 파일",
+    ) -> None:
         self.path = Path(path)
         self.what = what  # 쓸 수 없을 때 오류에 적을 "무엇을 만들려 했는지"
         self.label = label
@@ -490,8 +501,10 @@ class FileLock:
 
     def _wait(self, deadline: float, announced: bool) -> bool:
         if not announced:
-            self.say(f"[{self.label}] 다른 프로세스({self._holder()})가 같은 데이터를 준비하고 있어 "
-                     f"끝나기를 기다립니다 (최대 {self.timeout:g}초)…")
+            self.say(
+                f"[{self.label}] 다른 프로세스({self._holder()})가 같은 데이터를 준비하고 있어 "
+                f"끝나기를 기다립니다 (최대 {self.timeout:g}초)…"
+            )
         if time.monotonic() >= deadline:
             raise LockTimeoutError(
                 f"[{self.label}] 다른 프로세스({self._holder()})가 같은 데이터를 준비하고 있어 "
@@ -850,7 +863,7 @@ def _expected_files(ds: Dataset, zf: zipfile.ZipFile) -> dict[str, int]:
     prefix = f"{ds.extract_to}/"
     infos = [i for i in zf.infolist() if not i.is_dir() and not i.filename.startswith("__MACOSX/")]
     if any(i.filename.startswith(prefix) for i in infos):
-        return {i.filename[len(prefix):]: i.file_size for i in infos if i.filename.startswith(prefix)}
+        return {i.filename[len(prefix) :]: i.file_size for i in infos if i.filename.startswith(prefix)}
     return {i.filename: i.file_size for i in infos}
 
 

@@ -5,6 +5,7 @@
     import utils
     info = utils.setup(seed=42)   # 한글 글꼴 + 시드 + 결정적 연산 + 환경 출력
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -65,10 +66,8 @@ def silence_native_stderr():
     ``TF_CPP_MIN_LOG_LEVEL`` 과 상관없이 stderr 에 씁니다. 주피터는 그 줄을 노트북 출력에 붙이므로,
     TF 를 처음 불러오고 장치를 찾는 동안만 가립니다. 파이썬 예외는 그대로 올라옵니다.
     """
-    try:
+    with contextlib.suppress(Exception):
         sys.stderr.flush()
-    except Exception:  # noqa: BLE001
-        pass
     try:
         saved = os.dup(2)
     except OSError:  # fd 2 가 없는 환경
@@ -99,7 +98,7 @@ def _gpu_names(tf) -> list[str]:
         try:
             details = tf.config.experimental.get_device_details(gpu)
             names.append(details.get("device_name", gpu.name))
-        except Exception:  # noqa: BLE001 - 이름은 참고용일 뿐
+        except Exception:
             names.append(gpu.name)
     return names
 

@@ -9,6 +9,7 @@ matplotlib 기본 글꼴(DejaVu Sans)에는 한글이 없어 "Glyph … missing"
    에서 사라진 ``distutils`` 를 씁니다).
 2. 시스템에 설치된 한글 글꼴 (NanumGothic, Noto Sans CJK KR, Malgun Gothic, AppleGothic …)
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -69,7 +70,7 @@ def _ensure_inline_in_notebook() -> None:
             shell = get_ipython()
             if shell is not None and type(shell).__name__ == "ZMQInteractiveShell":
                 shell.run_line_magic("matplotlib", "inline")
-        except Exception:  # noqa: BLE001 - 그림 표시는 돕는 기능일 뿐
+        except Exception:
             pass
 
 
@@ -155,8 +156,10 @@ def plot_history(histories, metrics=("loss",), ax=None, title: str | None = None
 
     if isinstance(metrics, str):
         metrics = (metrics,)
-    if isinstance(histories, dict) and histories and all(
-        hasattr(h, "history") or isinstance(h, dict) for h in histories.values()
+    if (
+        isinstance(histories, dict)
+        and histories
+        and all(hasattr(h, "history") or isinstance(h, dict) for h in histories.values())
     ):
         named = {str(k): _history_dict(v) for k, v in histories.items()}
     else:
@@ -178,8 +181,13 @@ def plot_history(histories, metrics=("loss",), ax=None, title: str | None = None
             epochs = range(1, len(data[m]) + 1)
             a.plot(epochs, data[m], color=color, label=f"{label} 학습".strip() if label else "학습(train)")
             if validation and f"val_{m}" in data:
-                a.plot(epochs, data[f"val_{m}"], color=color, ls="--",
-                       label=f"{label} 검증".strip() if label else "검증(validation)")
+                a.plot(
+                    epochs,
+                    data[f"val_{m}"],
+                    color=color,
+                    ls="--",
+                    label=f"{label} 검증".strip() if label else "검증(validation)",
+                )
         a.set_xlabel("에폭(epoch)")
         a.set_ylabel(metric_label(m))
         a.xaxis.set_major_locator(plt.MaxNLocator(integer=True))  # 에폭은 정수 눈금만
@@ -196,12 +204,28 @@ def scatter_classes(ax, X, y) -> None:
     X, y = np.asarray(X), np.asarray(y).ravel()
     for cls, marker in ((0, "o"), (1, "s")):
         pts = X[y == cls]
-        ax.scatter(pts[:, 0], pts[:, 1], marker=marker, s=70, edgecolor="k",
-                   color=PALETTE[3] if cls else PALETTE[0], label=f"클래스 {cls}", zorder=3)
+        ax.scatter(
+            pts[:, 0],
+            pts[:, 1],
+            marker=marker,
+            s=70,
+            edgecolor="k",
+            color=PALETTE[3] if cls else PALETTE[0],
+            label=f"클래스 {cls}",
+            zorder=3,
+        )
 
 
-def plot_decision_boundary(predict, X, y, ax=None, resolution: int = 200, padding: float = 0.5,
-                           title: str | None = None, threshold: float | None = 0.5):
+def plot_decision_boundary(
+    predict,
+    X,
+    y,
+    ax=None,
+    resolution: int = 200,
+    padding: float = 0.5,
+    title: str | None = None,
+    threshold: float | None = 0.5,
+):
     """2차원 입력의 결정 경계(decision boundary)를 그립니다.
 
     predict: (m, 2) 배열을 받아 (m,) 또는 (m, 1) 점수/확률을 돌려주는 함수. X: (n, 2) 점들,

@@ -4,6 +4,7 @@
 주고, 메인 작업(:mod:`utils.runner`)이 환경 변수 ``DLCOURSE_METRICS`` 로 파일을 지정했다면
 그 JSON 파일에도 덧붙여 요약 표에 나오게 합니다.
 """
+
 from __future__ import annotations
 
 import json

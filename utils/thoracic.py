@@ -8,6 +8,7 @@
 가 1(True)이면 **수술 후 1년 안에 사망** 입니다. 470명 중 70명이 1 입니다. 또 0번 열은 의학적
 특징이 아니라 원본 파일의 환자 행 번호(id)입니다.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,9 +21,23 @@ from . import checks
 from .data import DatasetError, fetch
 
 __all__ = [
-    "BINARY", "CATEGORICAL", "COLUMNS", "CONTINUOUS", "FEATURES", "FEV1_MAX_LITRES", "LABEL", "LECTURE_FEATURES", "ORDINAL",
-    "ThoracicData", "ThoracicPreprocessor", "codebook", "impossible_lung_values", "impossible_mask",
-    "load_thoracic", "parse_thoracic", "thoracic_preprocessor",
+    "BINARY",
+    "CATEGORICAL",
+    "COLUMNS",
+    "CONTINUOUS",
+    "FEATURES",
+    "FEV1_MAX_LITRES",
+    "LABEL",
+    "LECTURE_FEATURES",
+    "ORDINAL",
+    "ThoracicData",
+    "ThoracicPreprocessor",
+    "codebook",
+    "impossible_lung_values",
+    "impossible_mask",
+    "load_thoracic",
+    "parse_thoracic",
+    "thoracic_preprocessor",
 ]
 
 N_ROWS = 470
@@ -30,24 +45,54 @@ N_COLS = 18
 
 # (열 이름, 한국어 이름, 영어 설명, 값의 뜻)
 CODEBOOK_ROWS: list[tuple[str, str, str, str]] = [
-    ("id", "환자 행 번호", "row id of the patient in the original UCI file (not a medical feature)", "1-470 사이 정수; 의학적 의미 없음"),
-    ("DGN", "진단 코드", "diagnosis: combination of ICD-10 codes for primary/secondary tumours", "1-8 = DGN1-DGN8 (범주형, 크기 순서 아님)"),
+    (
+        "id",
+        "환자 행 번호",
+        "row id of the patient in the original UCI file (not a medical feature)",
+        "1-470 사이 정수; 의학적 의미 없음",
+    ),
+    (
+        "DGN",
+        "진단 코드",
+        "diagnosis: combination of ICD-10 codes for primary/secondary tumours",
+        "1-8 = DGN1-DGN8 (범주형, 크기 순서 아님)",
+    ),
     ("PRE4", "노력성 폐활량(FVC)", "forced vital capacity (FVC), litres", "숫자 (리터)"),
-    ("PRE5", "1초 노력성 호기량(FEV1)", "forced expiratory volume in one second (FEV1), litres", "숫자 (리터); 10 넘는 값은 단위 오류로 의심"),
-    ("PRE6", "활동 상태(Zubrod)", "performance status on the Zubrod scale", "0=PRZ0(정상 활동), 1=PRZ1, 2=PRZ2(활동 제한 큼)"),
+    (
+        "PRE5",
+        "1초 노력성 호기량(FEV1)",
+        "forced expiratory volume in one second (FEV1), litres",
+        "숫자 (리터); 10 넘는 값은 단위 오류로 의심",
+    ),
+    (
+        "PRE6",
+        "활동 상태(Zubrod)",
+        "performance status on the Zubrod scale",
+        "0=PRZ0(정상 활동), 1=PRZ1, 2=PRZ2(활동 제한 큼)",
+    ),
     ("PRE7", "수술 전 통증", "pain before surgery", "1=예, 0=아니오"),
     ("PRE8", "수술 전 객혈", "haemoptysis before surgery", "1=예, 0=아니오"),
     ("PRE9", "수술 전 호흡곤란", "dyspnoea before surgery", "1=예, 0=아니오"),
     ("PRE10", "수술 전 기침", "cough before surgery", "1=예, 0=아니오"),
     ("PRE11", "수술 전 쇠약감", "weakness before surgery", "1=예, 0=아니오"),
-    ("PRE14", "종양 크기(T 병기)", "T in clinical TNM: size of the original tumour", "11=OC11(가장 작음) … 14=OC14(가장 큼)"),
+    (
+        "PRE14",
+        "종양 크기(T 병기)",
+        "T in clinical TNM: size of the original tumour",
+        "11=OC11(가장 작음) … 14=OC14(가장 큼)",
+    ),
     ("PRE17", "제2형 당뇨", "type 2 diabetes mellitus", "1=예, 0=아니오"),
     ("PRE19", "6개월 내 심근경색", "myocardial infarction up to 6 months before", "1=예, 0=아니오"),
     ("PRE25", "말초동맥질환", "peripheral arterial disease (PAD)", "1=예, 0=아니오"),
     ("PRE30", "흡연", "smoking", "1=예, 0=아니오"),
     ("PRE32", "천식", "asthma", "1=예, 0=아니오"),
     ("AGE", "수술 시 나이", "age at surgery, years", "숫자 (세)"),
-    ("Risk1Yr", "1년 내 사망 (레이블)", "label: 1 = the patient DIED within one year after surgery", "1=사망(70명), 0=생존(400명)"),
+    (
+        "Risk1Yr",
+        "1년 내 사망 (레이블)",
+        "label: 1 = the patient DIED within one year after surgery",
+        "1=사망(70명), 0=생존(400명)",
+    ),
 ]
 COLUMNS = [row[0] for row in CODEBOOK_ROWS]
 FEATURES = COLUMNS[1:-1]  # id 와 레이블을 뺀 16개 의학적 특징
@@ -160,8 +205,14 @@ class ThoracicPreprocessor(TransformerMixin, BaseEstimator):
     5. (``drop_id``) 환자 번호 id 는 버립니다. ``drop_id=False`` 면 id 도 특징으로 넣습니다(강의처럼).
     """
 
-    def __init__(self, drop_id: bool = True, impossible_as_missing: bool = True, one_hot_dgn: bool = True,
-                 scale: bool = True, min_frequency: int = 5):
+    def __init__(
+        self,
+        drop_id: bool = True,
+        impossible_as_missing: bool = True,
+        one_hot_dgn: bool = True,
+        scale: bool = True,
+        min_frequency: int = 5,
+    ):
         self.drop_id = drop_id
         self.impossible_as_missing = impossible_as_missing
         self.one_hot_dgn = one_hot_dgn
@@ -249,8 +300,18 @@ class ThoracicPreprocessor(TransformerMixin, BaseEstimator):
         return np.asarray(self.feature_names_out_, dtype=object)
 
 
-def thoracic_preprocessor(drop_id: bool = True, impossible_as_missing: bool = True, one_hot_dgn: bool = True,
-                          scale: bool = True, min_frequency: int = 5) -> ThoracicPreprocessor:
+def thoracic_preprocessor(
+    drop_id: bool = True,
+    impossible_as_missing: bool = True,
+    one_hot_dgn: bool = True,
+    scale: bool = True,
+    min_frequency: int = 5,
+) -> ThoracicPreprocessor:
     """:class:`ThoracicPreprocessor` 를 만듭니다. ``make_pipeline(thoracic_preprocessor(), 모델)`` 처럼 씁니다."""
-    return ThoracicPreprocessor(drop_id=drop_id, impossible_as_missing=impossible_as_missing,
-                                one_hot_dgn=one_hot_dgn, scale=scale, min_frequency=min_frequency)
+    return ThoracicPreprocessor(
+        drop_id=drop_id,
+        impossible_as_missing=impossible_as_missing,
+        one_hot_dgn=one_hot_dgn,
+        scale=scale,
+        min_frequency=min_frequency,
+    )

@@ -8,6 +8,7 @@
 화면 사진은 git 에서 제외된 ``screenshots/`` 에 저장됩니다 (``make screenshots``). 사람이 직접 보고 그림의
 한글이 네모(□)가 아닌지 확인하세요. 브라우저를 시작할 수 없으면 건너뛰지 않고 이유와 함께 실패합니다.
 """
+
 from __future__ import annotations
 
 import os
@@ -29,8 +30,16 @@ ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "screenshots"
 NOTEBOOKS = [ROOT / "notebooks" / lesson.filename for lesson in course.COURSE]
 CHROMIUM = os.environ.get("DLCOURSE_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+CHROME_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 PANEL = ".jp-NotebookPanel:visible"  # 지금 보이는 노트북 탭
 TITLES = {lesson.filename: lesson.title for lesson in course.COURSE}
 
@@ -40,8 +49,10 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def browser():
     if CHROMIUM is None:
-        pytest.fail("Chromium 을 찾지 못했습니다. 설치: sudo apt-get install chromium fonts-nanum "
-                    "(또는 bash tools/install_browser_deps.sh). 다른 위치라면 DLCOURSE_CHROMIUM 으로 지정하세요.")
+        pytest.fail(
+            "Chromium 을 찾지 못했습니다. 설치: sudo apt-get install chromium fonts-nanum "
+            "(또는 bash tools/install_browser_deps.sh). 다른 위치라면 DLCOURSE_CHROMIUM 으로 지정하세요."
+        )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -50,7 +61,7 @@ def browser():
     with sync_playwright() as pw:
         try:
             b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS, headless=True)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             pytest.fail(f"Chromium({CHROMIUM})을 시작할 수 없습니다: {exc}")
         yield b
         b.close()
@@ -69,13 +80,26 @@ def jupyterlab(tmp_path_factory):
     for nb in NOTEBOOKS:
         shutil.copy(nb, root / nb.name)
     port, token = _free_port(), secrets.token_hex(16)
-    log = open(root / "jupyterlab.log", "w")
+    log = open(root / "jupyterlab.log", "w")  # noqa: SIM115 - 서버가 끝날 때까지 열어 둠 (fixture 끝에서 닫음)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-         f"--ServerApp.token={token}", f"--ServerApp.root_dir={root}", "--LabApp.news_url=None",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--ServerApp.allow_root=True",
-         "--LabApp.extension_manager=readonly"],
-        stdout=log, stderr=subprocess.STDOUT, cwd=root,
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            f"--ServerApp.token={token}",
+            f"--ServerApp.root_dir={root}",
+            "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--ServerApp.allow_root=True",
+            "--LabApp.extension_manager=readonly",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=root,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
@@ -115,8 +139,11 @@ def _open_in_lab(browser, jupyterlab, name):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     # 노트북마다 새 작업 공간(workspace): 앞 테스트에서 연 탭이 복원되지 않게
-    page.goto(f"{base}/lab/workspaces/{name[:2]}/tree/{name}?reset&token={token}",
-              wait_until="domcontentloaded", timeout=120_000)
+    page.goto(
+        f"{base}/lab/workspaces/{name[:2]}/tree/{name}?reset&token={token}",
+        wait_until="domcontentloaded",
+        timeout=120_000,
+    )
     page.wait_for_selector(f"{PANEL} .jp-Cell", timeout=120_000)
     # 커널이 준비될 때까지 (상태 표시줄의 'Idle')
     page.wait_for_function(
@@ -195,8 +222,10 @@ def test_static_html_has_title_and_figures(browser, html_dir, nb_path):
     h1 = page.locator("h1").first.inner_text()
     assert TITLES[nb_path.name] in h1, h1
     sizes = page.eval_on_selector_all(
-        "img", "els => els.filter(e => e.src.startsWith('data:')).map(e => [e.naturalWidth, e.naturalHeight, "
-        "e.getBoundingClientRect().width])")
+        "img",
+        "els => els.filter(e => e.src.startsWith('data:')).map(e => [e.naturalWidth, e.naturalHeight, "
+        "e.getBoundingClientRect().width])",
+    )
     assert len(sizes) >= 2, f"{nb_path.name}: 그림이 {len(sizes)}개"
     assert all(w > 0 and h > 0 and shown > 0 for w, h, shown in sizes), sizes
     assert "역사적 배경" in page.locator("body").inner_text()

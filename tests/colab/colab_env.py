@@ -11,6 +11,7 @@
   ``DLCOURSE_MIRROR`` 만 물려받습니다(.ci/run 이 ``../shared/datasets`` 로 정함). 그래서 데이터는 작업 폴더의
   ``./dataset`` 에 내려받아집니다.
 """
+
 from __future__ import annotations
 
 import glob
@@ -37,8 +38,12 @@ def colab_python() -> str | None:
     candidates += [shutil.which("python3.13") or ""]  # pyenv 의 shim 은 판이 선택되지 않으면 실패하므로 뒤에
     for candidate in filter(None, candidates):
         try:
-            done = subprocess.run([candidate, "-c", "import sys; print(sys.version_info[:2] == (3, 13))"],
-                                  capture_output=True, text=True, timeout=60)
+            done = subprocess.run(
+                [candidate, "-c", "import sys; print(sys.version_info[:2] == (3, 13))"],
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
         except OSError:
             continue
         if done.returncode == 0 and done.stdout.strip() == "True":
@@ -60,8 +65,9 @@ def run_checked(cmd, **kwargs):
     kwargs.setdefault("env", {k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
     done = subprocess.run(cmd, capture_output=True, text=True, **kwargs)
     if done.returncode != 0:
-        raise RuntimeError(f"명령 실패 ({done.returncode}): {' '.join(map(str, cmd))}\n{done.stdout[-3000:]}\n"
-                           f"{done.stderr[-3000:]}")
+        raise RuntimeError(
+            f"명령 실패 ({done.returncode}): {' '.join(map(str, cmd))}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+        )
     return done
 
 
@@ -89,12 +95,21 @@ class ColabEnv:
 
     def run(self, code: str, cwd: Path, **env) -> subprocess.CompletedProcess:
         """이 환경의 Python 으로 (커널과 같은 환경 변수로) 코드를 실행합니다."""
-        return subprocess.run([str(self.python), "-c", code], cwd=cwd, env=self.environ(**env),
-                              capture_output=True, text=True, timeout=600)
+        return subprocess.run(
+            [str(self.python), "-c", code],
+            cwd=cwd,
+            env=self.environ(**env),
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
 
     def environ(self, **extra) -> dict:
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("PYTHON", "VIRTUAL_ENV", "JUPYTER", "DLCOURSE_DATA_DIR"))}
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("PYTHON", "VIRTUAL_ENV", "JUPYTER", "DLCOURSE_DATA_DIR"))
+        }
         env.update(
             PYTHONPATH=str(self.standin),
             DLCOURSE_PIP_LOG=str(self.pip_log),

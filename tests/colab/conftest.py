@@ -1,4 +1,5 @@
 """Colab 과 같은 실행 계층의 fixture. 준비물(휠, 환경, 대역)의 설명은 ``colab_env.py``."""
+
 from __future__ import annotations
 
 import json
@@ -29,9 +30,14 @@ def colab_kernel(colab_env, tmp_path_factory):
     jupyter = tmp_path_factory.mktemp("jupyter")
     spec = jupyter / "kernels" / KERNEL_NAME
     spec.mkdir(parents=True)
-    spec.joinpath("kernel.json").write_text(json.dumps({
-        "argv": [str(colab_env.python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "Python 3 (Colab 대역)",
-        "language": "python",
-    }), encoding="utf-8")
+    spec.joinpath("kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [str(colab_env.python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "display_name": "Python 3 (Colab 대역)",
+                "language": "python",
+            }
+        ),
+        encoding="utf-8",
+    )
     return jupyter

@@ -9,6 +9,7 @@ Colab 에서 배지를 누른 학습자와 같은 조건: 휠로 설치한(편�
 결정적인 출력(``# NBVAL_CHECK_OUTPUT`` 셀)은 첫 번째와 같아야 합니다. 노트북의 assert(핵심 수치가 여유 안에
 있는지)는 두 번 모두 통과해야 합니다.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,7 +45,9 @@ def _checked_outputs(nb) -> list[str]:
 def _markdown_outputs(nb) -> str:
     return "\n".join(
         "".join(out.get("data", {}).get("text/markdown", ""))
-        for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for out in cell.outputs
     )
 
 
@@ -88,8 +91,12 @@ def test_setup_cell_installs_the_course_package_in_a_fresh_runtime(colab_env, tm
 
     log = tmp_path / "pip.jsonl"
     subprocess_env = {"DLCOURSE_PIP_LOG": str(log)}
-    uninstall = colab_env.run("import subprocess, sys; subprocess.run([sys.executable, '-m', 'pip', 'uninstall', '-y', "
-                              "'-q', 'dlcourse-ko'], check=True)", cwd=tmp_path, PYTHONPATH="")
+    uninstall = colab_env.run(
+        "import subprocess, sys; subprocess.run([sys.executable, '-m', 'pip', 'uninstall', '-y', "
+        "'-q', 'dlcourse-ko'], check=True)",
+        cwd=tmp_path,
+        PYTHONPATH="",
+    )
     try:
         assert uninstall.returncode == 0, uninstall.stderr
         cell = standard_setup_cell()
@@ -103,9 +110,12 @@ def test_setup_cell_installs_the_course_package_in_a_fresh_runtime(colab_env, tm
         assert second.returncode == 0, second.stderr[-3000:]
         assert len(log.read_text(encoding="utf-8").splitlines()) == 1  # 두 번째에는 설치 요청 없음
     finally:  # 다음 테스트를 위해 휠을 다시 설치 (pip 대역을 거치지 않고)
-        colab_env.run(f"import subprocess, sys; subprocess.run([sys.executable, '-m', 'pip', 'install', '-q', "
-                      f"'--no-deps', '--force-reinstall', '--no-index', {str(colab_env.wheel)!r}], check=True)",
-                      cwd=tmp_path, PYTHONPATH="")
+        colab_env.run(
+            f"import subprocess, sys; subprocess.run([sys.executable, '-m', 'pip', 'install', '-q', "
+            f"'--no-deps', '--force-reinstall', '--no-index', {str(colab_env.wheel)!r}], check=True)",
+            cwd=tmp_path,
+            PYTHONPATH="",
+        )
 
 
 @pytest.mark.parametrize("lesson", COURSE, ids=lambda lesson: lesson.stem)
@@ -116,8 +126,7 @@ def test_notebook_runs_twice_like_colab(lesson, colab_env, colab_kernel, tmp_pat
     repo_dataset_before = sorted(p.name for p in (ROOT / "dataset").iterdir())
     calls_before = len(colab_env.pip_calls())
     nb = _prepare(ROOT / "notebooks" / lesson.filename)
-    client = NotebookClient(nb, timeout=900, kernel_name=KERNEL_NAME,
-                            resources={"metadata": {"path": str(content)}})
+    client = NotebookClient(nb, timeout=900, kernel_name=KERNEL_NAME, resources={"metadata": {"path": str(content)}})
     results, start = [], time.perf_counter()
     kernel_log = (tmp_path / "kernel-stderr.log").open("w")  # ipykernel 6.17 이 종료 때 쓰는 잡음은 로그 파일로
     with kernel_log, client.setup_kernel(env=colab_env.environ(PYDEVD_DISABLE_FILE_VALIDATION="1"), stderr=kernel_log):

@@ -9,6 +9,7 @@
   한국어로 말하고 ImportError 로 멈춘다 (AttributeError 가 아니라). 설치는 시도하지 않는다.
 * Colab 이 아니면 설치를 시도하지 않는다. 설치가 실패하면 조용히 넘어가지 않는다.
 """
+
 from __future__ import annotations
 
 import importlib.util

@@ -4,6 +4,7 @@
 네트워크는 ``unshare -n`` (빈 네트워크 이름 공간, root 필요)으로 실제로 끊습니다. ``make run`` 과 같은 명령
 (``python -m course_tools run``)을 빠른 모드로 씁니다.
 """
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,23 @@ def _offline(args, out):
     env = {k: v for k, v in os.environ.items() if k not in ("DLCOURSE_MIRROR", "DLCOURSE_DATA_DIR")}
     env["PYTHONPATH"] = str(ROOT)  # 이 체크아웃의 utils (편집 가능 설치와 같음)
     # 새 네트워크 이름 공간에는 바깥으로 나가는 길이 없습니다. 루프백만 켭니다(커널과 주피터가 127.0.0.1 로 통신).
-    cmd = ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "sh",
-           sys.executable, "-m", "course_tools", "run", "--quick", "--no-progress", "--out", str(out), *args]
+    cmd = [
+        "unshare",
+        "-n",
+        "sh",
+        "-c",
+        'ip link set lo up && exec "$@"',
+        "sh",
+        sys.executable,
+        "-m",
+        "course_tools",
+        "run",
+        "--quick",
+        "--no-progress",
+        "--out",
+        str(out),
+        *args,
+    ]
     return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
 
 

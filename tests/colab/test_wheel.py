@@ -5,6 +5,7 @@ papermill·nbformat·course_tools 를 import 할 수 없게 막은 채 ``utils``
 일회용 환경은 의존성(numpy, TensorFlow …)만 개발 환경에서 빌려 씁니다(``.pth`` 한 줄). 이 테스트는 Python 3.13
 없이도 돌아가므로, Colab 판 환경이 없는 기계에서도 자기충족성은 확인됩니다.
 """
+
 from __future__ import annotations
 
 import json
@@ -49,17 +50,30 @@ def test_installed_wheel_stands_on_its_own(tmp_path):
     venv = tmp_path / "venv"
     run_checked([sys.executable, "-m", "venv", "--without-pip", str(venv)])
     python = venv / "bin" / "python"
-    run_checked([sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps", "--no-index",
-                 "--force-reinstall", str(wheel)])
-    site = Path(run_checked([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"])
-                .stdout.strip())
+    run_checked(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-index",
+            "--force-reinstall",
+            str(wheel),
+        ]
+    )
+    site = Path(
+        run_checked([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]).stdout.strip()
+    )
     # 의존성만 빌려 옴: 개발 환경의 site-packages 를 맨 뒤에 (그 안의 편집 가능 설치 .pth 는 처리되지 않음)
     (site / "zz_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
     outside = tmp_path / "somewhere"
     outside.mkdir()
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "TF_CPP_MIN_LOG_LEVEL": "3"}
-    done = subprocess.run([str(python), "-c", PROBE], cwd=outside, env=env, capture_output=True, text=True,
-                          timeout=600)
+    done = subprocess.run([str(python), "-c", PROBE], cwd=outside, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-4000:]
     info = json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -72,8 +86,10 @@ def test_installed_wheel_stands_on_its_own(tmp_path):
     assert info["release"] == f"{cfg['repository']}@{cfg['ref']}"
     assert info["lessons"] == [lesson.filename for lesson in COURSE]
     for lesson in COURSE:
-        url = (f"https://colab.research.google.com/github/{cfg['repository']}/blob/{cfg['ref']}"
-               f"/notebooks/{lesson.filename}")
+        url = (
+            f"https://colab.research.google.com/github/{cfg['repository']}/blob/{cfg['ref']}"
+            f"/notebooks/{lesson.filename}"
+        )
         assert url in info["map"], lesson.filename
         assert (ROOT / "notebooks" / lesson.filename).is_file()
     assert "준비 중" not in info["map"] and "0개" not in info["map"]

@@ -4,6 +4,7 @@
 STYLE 의 뼈대(제목·배지·배울 것 → 역사적 배경 → 공통 설정 → 매개변수 → 실험 → 정리 → 연습문제 → 참고 자료)를
 따라야 합니다.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,11 @@ ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = notebook_paths()
 MAX_BYTES = 3 * 2**20  # 노트북 파일 하나의 최대 크기 (그림 포함 3 MB)
 MACHINE_PATH = re.compile(r"(/work/|/root/|/tmp/|/home/[a-z]|/Users/|[A-Z]:\\\\Users|site-packages|\.venv/)")
-NOISE = re.compile(r"(Glyph \d+ .*missing|does not have a glyph|Traceback \(most recent call last\)|cpu_feature_guard|oneDNN custom operations"
-                   r"|cudart_stub|cuInit|absl::InitializeLog|\.py:\d+: \w*Warning|━━━━|^Epoch \d+/\d+)", re.M)
+NOISE = re.compile(
+    r"(Glyph \d+ .*missing|does not have a glyph|Traceback \(most recent call last\)|cpu_feature_guard|oneDNN custom operations"
+    r"|cudart_stub|cuInit|absl::InitializeLog|\.py:\d+: \w*Warning|━━━━|^Epoch \d+/\d+)",
+    re.M,
+)
 FORBIDDEN_CODE = re.compile(r"(^\s*[!%]\s*(pip|git|wget|curl)\b|sys\.path\.(append|insert))", re.M)
 SECTIONS = ("## 역사적 배경", "## 0. 공통 설정", "## 정리", "## 연습문제", "## 참고 자료")
 
@@ -47,7 +51,7 @@ def test_there_are_notebooks():
 
 
 def test_valid_nbformat_with_cell_ids_and_python3_kernel(notebook):
-    path, nb = notebook
+    _path, nb = notebook
     nbformat.validate(nb)
     assert (nb.nbformat, nb.nbformat_minor) >= (4, 5), "셀 id 가 있는 nbformat 4.5 이상이어야 합니다"
     assert all(c.get("id") for c in nb.cells)
@@ -98,13 +102,15 @@ def test_skeleton_sections_badge_and_goals(notebook):
 
 
 def test_setup_then_parameters_cells(notebook):
-    path, nb = notebook
+    _path, nb = notebook
     code_cells = [c for c in nb.cells if c.cell_type == "code"]
     assert "setup" in code_cells[0].metadata.get("tags", []), "첫 코드 셀은 공통 설정 셀이어야 합니다"
     assert code_cells[0].source == standard_setup_cell(), "공통 설정 셀이 표준과 다릅니다 (make colab)"
     assert "parameters" in code_cells[1].metadata.get("tags", []), "둘째 코드 셀은 parameters 태그 셀이어야 합니다"
     assert re.search(r"^QUICK = False", code_cells[1].source, re.M)
-    tagged = [c for c in code_cells if "setup" in c.metadata.get("tags", []) or "parameters" in c.metadata.get("tags", [])]
+    tagged = [
+        c for c in code_cells if "setup" in c.metadata.get("tags", []) or "parameters" in c.metadata.get("tags", [])
+    ]
     assert len(tagged) == 2
 
 
@@ -113,7 +119,9 @@ def test_no_shell_installs_or_path_hacks(notebook):
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
-        assert not FORBIDDEN_CODE.search(cell.source), f"{path.name} 셀 {i}: {FORBIDDEN_CODE.search(cell.source).group(0)}"
+        assert not FORBIDDEN_CODE.search(cell.source), (
+            f"{path.name} 셀 {i}: {FORBIDDEN_CODE.search(cell.source).group(0)}"
+        )
     # Keras 진행 막대(verbose=1)는 출력 검사(━━━━, 'Epoch n/m')가 잡습니다.
 
 
@@ -123,7 +131,7 @@ def test_file_size_limit(notebook):
 
 
 def test_checked_cells_are_marked_properly(notebook):
-    path, nb = notebook
+    _path, nb = notebook
     for cell in nb.cells:
         if cell.cell_type == "code" and "NBVAL_CHECK_OUTPUT" in cell.source:
             assert cell.source.startswith("# NBVAL_CHECK_OUTPUT"), "표시는 셀의 첫 줄에 둡니다"
@@ -139,7 +147,7 @@ def _exercise_blocks(nb):
         if not found:
             continue
         m = re.match(r"(\d+)", found[-1])
-        following = [c for c in cells[i + 1:i + 4] if c.cell_type == "code"]
+        following = [c for c in cells[i + 1 : i + 4] if c.cell_type == "code"]
         ex = next((c for c in following if "exercise" in c.metadata.get("tags", [])), None)
         sol = next((c for c in following if "solution" in c.metadata.get("tags", [])), None)
         blocks.append((int(m.group(1)), ex, sol))
@@ -156,7 +164,9 @@ def test_exercises_run_and_check_themselves(notebook):
         assert ex is not None, f"{path.name} 연습문제 {n}: 'exercise' 태그 코드 셀이 없습니다"
         assert sol is not None, f"{path.name} 연습문제 {n}: 'solution' 태그 풀이 셀이 없습니다"
         assert sol.source.startswith(f"#@title 풀이 {n}"), f"{path.name} 풀이 {n}: 첫 줄은 '#@title 풀이 {n} …'"
-        assert sol.metadata.get("jupyter", {}).get("source_hidden") is True, f"{path.name} 풀이 {n}: JupyterLab 에서 숨김"
+        assert sol.metadata.get("jupyter", {}).get("source_hidden") is True, (
+            f"{path.name} 풀이 {n}: JupyterLab 에서 숨김"
+        )
         assert sol.metadata.get("cellView") == "form", f"{path.name} 풀이 {n}: Colab 에서 숨김(cellView: form)"
         assert re.search(r"^\s*assert ", sol.source, re.M), f"{path.name} 풀이 {n}: 답을 assert 로 확인해야 합니다"
         assert sol.get("execution_count"), f"{path.name} 풀이 {n}: 실행된 출력과 함께 저장해야 합니다"

@@ -1,4 +1,5 @@
 """저장소 약속: 배치(layout), 의존성 한 곳, 데이터 파일 미추적, README 의 두 명령, CI 스크립트."""
+
 from __future__ import annotations
 
 import re
@@ -11,8 +12,19 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_top_level_layout():
-    for name in ("README.md", "environment.yml", "notebooks", "dataset", "utils", "tests", "colab_links.md",
-                 "pyproject.toml", "requirements.txt", ".ci/run", "Makefile"):
+    for name in (
+        "README.md",
+        "environment.yml",
+        "notebooks",
+        "dataset",
+        "utils",
+        "tests",
+        "colab_links.md",
+        "pyproject.toml",
+        "requirements.txt",
+        ".ci/run",
+        "Makefile",
+    ):
         assert (ROOT / name).exists(), name
 
 
@@ -37,12 +49,24 @@ def test_requirements_cover_colab_and_newest():
         if line:
             r = Requirement(line)
             parsed[r.name.lower()] = r.specifier
-    for name, versions in {"tensorflow": ["2.20.0", "2.21.0"], "keras": ["3.13.2", "3.15.1"],
-                           "numpy": ["2.1.3", "2.4.6"]}.items():
+    for name, versions in {
+        "tensorflow": ["2.20.0", "2.21.0"],
+        "keras": ["3.13.2", "3.15.1"],
+        "numpy": ["2.1.3", "2.4.6"],
+    }.items():
         for v in versions:
             assert parsed[name].contains(v), (name, v)
-    for needed in ("matplotlib", "scikit-learn", "pandas", "jupyterlab", "ipykernel", "nbval", "papermill",
-                   "pytest", "koreanize-matplotlib"):
+    for needed in (
+        "matplotlib",
+        "scikit-learn",
+        "pandas",
+        "jupyterlab",
+        "ipykernel",
+        "nbval",
+        "papermill",
+        "pytest",
+        "koreanize-matplotlib",
+    ):
         assert needed in parsed, needed
 
 
@@ -53,9 +77,15 @@ def test_only_the_small_csv_is_tracked_in_dataset():
     tracked = subprocess.run(["git", "ls-files", "dataset"], cwd=ROOT, capture_output=True, text=True).stdout.split()
     assert sorted(tracked) == ["dataset/README.md", "dataset/ThoraricSurgery.csv"]
     THORACIC.verify(ROOT / "dataset" / THORACIC.filename, True)  # 등록부의 sha256 과 같음
-    assert sha256_of(ROOT / "dataset" / THORACIC.filename) in (ROOT / "dataset" / "README.md").read_text(encoding="utf-8")
-    ignored = subprocess.run(["git", "check-ignore", "dataset/cats_and_dogs_filtered.zip", "dataset/x.zip",
-                              ".venv-colab/abc/bin/python"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    assert sha256_of(ROOT / "dataset" / THORACIC.filename) in (ROOT / "dataset" / "README.md").read_text(
+        encoding="utf-8"
+    )
+    ignored = subprocess.run(
+        ["git", "check-ignore", "dataset/cats_and_dogs_filtered.zip", "dataset/x.zip", ".venv-colab/abc/bin/python"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
     assert len(ignored) == 3
 
 
@@ -79,5 +109,7 @@ def test_readme_lists_every_lesson_as_in_the_course():
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for lesson in COURSE:
-        row = f"| {lesson.number} | [`{lesson.stem}`](notebooks/{lesson.filename}) — {lesson.title} | {lesson.summary} |"
+        row = (
+            f"| {lesson.number} | [`{lesson.stem}`](notebooks/{lesson.filename}) — {lesson.title} | {lesson.summary} |"
+        )
         assert row in readme, f"README 의 강의 표가 utils/course.py 의 COURSE 와 다릅니다: {lesson.filename}"

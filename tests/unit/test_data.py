@@ -1,4 +1,5 @@
 """utils.data: 등록부, fetch(캐시·미러·URL), 무결성, 원자적 저장, 오류 메시지."""
+
 from __future__ import annotations
 
 import hashlib
@@ -169,7 +170,10 @@ def test_corrupt_mirror_file_falls_back_to_network(monkeypatch, http_server, mak
 
 def test_real_thoracic_from_mirror(real_mirror, tmp_path):
     path = D.fetch("thoracic", data_dir=tmp_path, verbose=False)
-    assert hashlib.sha256(path.read_bytes()).hexdigest() == "b51f69e60765c0b724c356fc3b9c5777b213c920b75ebb75b37b1f4b3702c379"
+    assert (
+        hashlib.sha256(path.read_bytes()).hexdigest()
+        == "b51f69e60765c0b724c356fc3b9c5777b213c920b75ebb75b37b1f4b3702c379"
+    )
 
 
 def test_real_cats_and_dogs_archive_passes_member_check(real_mirror):
@@ -202,9 +206,14 @@ def test_extract_is_atomic_and_checks_counts(monkeypatch, tmp_path):
     mirror.mkdir()
     _zip(mirror / "toyzip.zip", names)
     monkeypatch.setenv(D.MIRROR_ENV, str(mirror))
-    ds = D.Dataset(name="toyzip", url="https://example.invalid/toyzip.zip", filename="toyzip.zip",
-                   verify=D.check_zip_members(names, ".jpg"), extract_to="toyzip",
-                   extras={"counts": {"train": {"cats": 3, "dogs": 2}}})
+    ds = D.Dataset(
+        name="toyzip",
+        url="https://example.invalid/toyzip.zip",
+        filename="toyzip.zip",
+        verify=D.check_zip_members(names, ".jpg"),
+        extract_to="toyzip",
+        extras={"counts": {"train": {"cats": 3, "dogs": 2}}},
+    )
     data = tmp_path / "data"
     folder = D.extract(ds, data_dir=data, verbose=False)
     assert folder == data / "toyzip" and len(list((folder / "train" / "cats").glob("*.jpg"))) == 3

@@ -1,4 +1,5 @@
 """utils.env: 환경 감지, 시드 고정(같은 시드 → 같은 가중치), setup."""
+
 from __future__ import annotations
 
 import os

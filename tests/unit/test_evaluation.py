@@ -1,4 +1,5 @@
 """utils.lessons.evaluation 단위 테스트 (TensorFlow 없이 도는 것이 대부분; Keras 어댑터 테스트 하나만 Keras 사용)."""
+
 from __future__ import annotations
 
 from typing import ClassVar
@@ -18,17 +19,21 @@ from utils.thoracic import COLUMNS, thoracic_preprocessor
 def _frame(n=60, seed=0):
     """load_thoracic().frame 과 같은 열을 가진 작은 가짜 데이터."""
     rng = np.random.default_rng(seed)
-    f = pd.DataFrame({
-        "id": np.arange(1, n + 1),
-        "DGN": rng.choice([2, 3, 3, 3, 4], size=n),
-        "PRE4": rng.uniform(2, 5, n).round(2),
-        "PRE5": rng.uniform(1, 2, n).round(2),
-        "PRE6": rng.integers(0, 3, n),
-        **{c: rng.integers(0, 2, n) for c in ["PRE7", "PRE8", "PRE9", "PRE10", "PRE11",
-                                               "PRE17", "PRE19", "PRE25", "PRE30", "PRE32"]},
-        "PRE14": rng.integers(11, 15, n),
-        "AGE": rng.integers(40, 80, n),
-    })
+    f = pd.DataFrame(
+        {
+            "id": np.arange(1, n + 1),
+            "DGN": rng.choice([2, 3, 3, 3, 4], size=n),
+            "PRE4": rng.uniform(2, 5, n).round(2),
+            "PRE5": rng.uniform(1, 2, n).round(2),
+            "PRE6": rng.integers(0, 3, n),
+            **{
+                c: rng.integers(0, 2, n)
+                for c in ["PRE7", "PRE8", "PRE9", "PRE10", "PRE11", "PRE17", "PRE19", "PRE25", "PRE30", "PRE32"]
+            },
+            "PRE14": rng.integers(11, 15, n),
+            "AGE": rng.integers(40, 80, n),
+        }
+    )
     f["Risk1Yr"] = (rng.random(n) < 0.3).astype(int)
     f.loc[:3, "Risk1Yr"] = [0, 1, 0, 1]
     return f[COLUMNS]
@@ -120,8 +125,15 @@ def test_oversampling_inside_cv_never_reaches_test_fold():
             fit_sizes.append(len(X))
             return super().fit(X, y)
 
-    ev.repeated_cv(lambda: ev.OversampledClassifier(Spy(), method="smote", random_state=0), X, y,
-                   n_splits=3, n_repeats=1, threshold=0.5, inner_splits=0)
+    ev.repeated_cv(
+        lambda: ev.OversampledClassifier(Spy(), method="smote", random_state=0),
+        X,
+        y,
+        n_splits=3,
+        n_repeats=1,
+        threshold=0.5,
+        inner_splits=0,
+    )
     assert fit_sizes == [64, 64, 64]  # 학습 폴드 40명(32 대 8) → 32 대 32
     original = {tuple(r) for r in X}
     scored = _Recorder.seen["predict"]
@@ -193,15 +205,28 @@ def test_repeated_cv_with_pipeline_on_frame():
     y = f["Risk1Yr"].to_numpy()
     f["AGE"] = f["AGE"] + 40 * y  # 신호를 심어 둠
     X = f.drop(columns="Risk1Yr")
-    res = ev.repeated_cv(lambda: make_pipeline(thoracic_preprocessor(), LogisticRegression()), X, y,
-                         n_splits=3, n_repeats=2, random_state=0, name="lr")
+    res = ev.repeated_cv(
+        lambda: make_pipeline(thoracic_preprocessor(), LogisticRegression()),
+        X,
+        y,
+        n_splits=3,
+        n_repeats=2,
+        random_state=0,
+        name="lr",
+    )
     assert len(res.folds) == 6 and res.oof.shape == (2, 120) and not np.isnan(res.oof).any()
     assert res.summary()["roc_auc"] > 0.8
     cm = res.confusion()
     assert cm.sum() == pytest.approx(120)
     # 같은 시드면 같은 결과 (재현성)
-    again = ev.repeated_cv(lambda: make_pipeline(thoracic_preprocessor(), LogisticRegression()), X, y,
-                           n_splits=3, n_repeats=2, random_state=0)
+    again = ev.repeated_cv(
+        lambda: make_pipeline(thoracic_preprocessor(), LogisticRegression()),
+        X,
+        y,
+        n_splits=3,
+        n_repeats=2,
+        random_state=0,
+    )
     assert np.array_equal(res.oof, again.oof)
 
 

@@ -7,6 +7,7 @@
 * 디스크 부족: 쓰기 호출에 OSError(ENOSPC) 주입, 그리고 진짜 커널 오류(파일 크기 제한 RLIMIT_FSIZE → EFBIG).
 * 기본 데이터 폴더: 저장소에서 import → 저장소의 dataset/, 휠처럼 설치 → 현재 폴더의 dataset/.
 """
+
 from __future__ import annotations
 
 import errno
@@ -63,7 +64,7 @@ class _Server:
                         self.wfile.write(body[: len(body) // 2])
                         self.wfile.flush()
                         time.sleep(trickle)
-                        self.wfile.write(body[len(body) // 2:])
+                        self.wfile.write(body[len(body) // 2 :])
                     else:
                         self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):
@@ -104,11 +105,17 @@ def zip_spec(url: str, names: list[str], counts: dict) -> dict:
 
 def make_ds(spec: dict) -> D.Dataset:
     if spec["kind"] == "csv":
-        return D.Dataset(name="toy", url=spec["url"], filename="toy.csv", verify=D.check_sha256(spec["sha"]),
-                         size=spec["size"])
-    return D.Dataset(name="toyzip", url=spec["url"], filename="toyzip.zip",
-                     verify=D.check_zip_members(spec["names"], ".jpg"), extract_to="toyzip",
-                     extras={"counts": spec["counts"]})
+        return D.Dataset(
+            name="toy", url=spec["url"], filename="toy.csv", verify=D.check_sha256(spec["sha"]), size=spec["size"]
+        )
+    return D.Dataset(
+        name="toyzip",
+        url=spec["url"],
+        filename="toyzip.zip",
+        verify=D.check_zip_members(spec["names"], ".jpg"),
+        extract_to="toyzip",
+        extras={"counts": spec["counts"]},
+    )
 
 
 def toy_zip(n_per_class: int = 150) -> tuple[bytes, list[str], dict]:
@@ -147,16 +154,36 @@ except Exception as exc:
 """
 
 
-def spawn(call: str, *, spec: dict | None = None, pre: str = "", go: Path | None = None, ready: Path | None = None,
-          prefix: list[str] | None = None, env: dict | None = None, cwd: Path | None = None) -> subprocess.Popen:
-    cfg = {"root": str(ROOT), "call": call, "pre": pre, "go": str(go) if go else None,
-           "ready": [str(ready)] if ready else []}
+def spawn(
+    call: str,
+    *,
+    spec: dict | None = None,
+    pre: str = "",
+    go: Path | None = None,
+    ready: Path | None = None,
+    prefix: list[str] | None = None,
+    env: dict | None = None,
+    cwd: Path | None = None,
+) -> subprocess.Popen:
+    cfg = {
+        "root": str(ROOT),
+        "call": call,
+        "pre": pre,
+        "go": str(go) if go else None,
+        "ready": [str(ready)] if ready else [],
+    }
     # os.environ 에는 미러·데이터 폴더 설정이 없음 (conftest 의 _isolate_env): 필요한 것만 env 로 넘김
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1", **(env or {})}
     if spec is not None:
         cfg["pre"] = f"ds = make_ds({spec!r})\n" + pre
-    return subprocess.Popen([*(prefix or []), PY, "-c", _CHILD, json.dumps(cfg)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=full_env, cwd=cwd)
+    return subprocess.Popen(
+        [*(prefix or []), PY, "-c", _CHILD, json.dumps(cfg)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=full_env,
+        cwd=cwd,
+    )
 
 
 def outcome(proc: subprocess.Popen, timeout: float = 120) -> dict:
@@ -217,7 +244,7 @@ def test_processes_extracting_the_same_dataset_at_once_all_succeed(server, tmp_p
     assert {r["value"] for r in results} == {str(data / "toyzip")}
     assert server.hits["/toyzip.zip"] == 1  # 한 프로세스만 받았고 나머지는 그 결과를 씀
     with zipfile.ZipFile(data / "toyzip.zip") as zf:  # 풀린 내용 = 압축 내용 (바이트까지)
-        expected = {n[len("toyzip/"):]: zf.read(n) for n in zf.namelist()}
+        expected = {n[len("toyzip/") :]: zf.read(n) for n in zf.namelist()}
     assert extracted_files(data / "toyzip") == expected
     assert parts(data) == []  # 임시 파일·잠금 파일이 남지 않음
 
@@ -234,10 +261,12 @@ def test_processes_fetching_over_a_corrupt_file_at_once_all_get_verified_bytes(s
 
 def test_processes_writing_the_same_image_and_feature_caches_at_once(tmp_path):
     root = write_images(tmp_path / "imgs" / "train")
-    call = (f"(lambda s: (s.from_cache, int(s.X.sum()), "
-            f"float(I.cached_features(lambda A: A.reshape(len(A), -1)[:, :5].astype('float32'), s.X, "
-            f"cache={str(tmp_path / 'f.npz')!r}, key='k').sum())))"
-            f"(I.load_image_folder({str(root)!r}, size=(16, 16)))")
+    call = (
+        f"(lambda s: (s.from_cache, int(s.X.sum()), "
+        f"float(I.cached_features(lambda A: A.reshape(len(A), -1)[:, :5].astype('float32'), s.X, "
+        f"cache={str(tmp_path / 'f.npz')!r}, key='k').sum())))"
+        f"(I.load_image_folder({str(root)!r}, size=(16, 16)))"
+    )
     results = _race(tmp_path, 4, call)
     assert all(r["ok"] and r["warnings"] == [] for r in results), results
     assert len({r["value"].split(", ", 1)[1] for r in results}) == 1  # 모두 같은 배열
@@ -310,8 +339,10 @@ def test_cache_write_interrupted_midway_is_redone(tmp_path, sig):
     root = write_images(tmp_path / "imgs" / "train")
     cache = I.cache_path_for(root, "16x16")
     flag = tmp_path / "paused"
-    pre = (f"import numpy\ndef _slow(fh, **arrays):\n    fh.write(b'PK\\x03\\x04' + b'x' * 5000); fh.flush()\n"
-           f"    pathlib.Path({str(flag)!r}).touch(); time.sleep(60)\nnumpy.savez = _slow\n")
+    pre = (
+        f"import numpy\ndef _slow(fh, **arrays):\n    fh.write(b'PK\\x03\\x04' + b'x' * 5000); fh.flush()\n"
+        f"    pathlib.Path({str(flag)!r}).touch(); time.sleep(60)\nnumpy.savez = _slow\n"
+    )
     proc = spawn(f"I.load_image_folder({str(root)!r}, size=(16, 16))", pre=pre)
     wait_for(flag.exists, 30, "캐시 쓰기 중간")
     proc.send_signal(sig)
@@ -327,8 +358,7 @@ def test_cache_write_interrupted_midway_is_redone(tmp_path, sig):
 
 def test_live_writers_temp_files_are_not_touched(tmp_path):
     live = tmp_path / f".x.npz.part-{os.getpid()}-abc"
-    dead_proc = subprocess.run([PY, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
-                               check=True)
+    dead_proc = subprocess.run([PY, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
     dead = tmp_path / f".x.npz.part-{dead_proc.stdout.strip()}-abc"
     live.write_bytes(b"1")
     dead.write_bytes(b"2")
@@ -359,6 +389,7 @@ def test_lock_of_a_killed_process_does_not_block(tmp_path):
 
 def test_fallback_lock_file_of_a_dead_pid_is_cleared(tmp_path, monkeypatch):
     """운영체제 잠금이 안 되는 파일 시스템: pid 로 버려진 잠금을 알아봄."""
+
     def no_os_lock(fd):
         raise D._NoOsLock("테스트")
 
@@ -400,9 +431,13 @@ def _drop_privileges() -> list[str]:
         return []  # 이미 root 가 아님: 쓰기 권한이 그대로 적용됨
     for cmd in (["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"], ["runuser", "-u", "nobody", "--"]):
         if shutil.which(cmd[0]):
-            probe = subprocess.run([*cmd, PY, "-c", "import os, utils.data; print(os.geteuid())"],
-                                   capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                                   check=False)
+            probe = subprocess.run(
+                [*cmd, PY, "-c", "import os, utils.data; print(os.geteuid())"],
+                capture_output=True,
+                text=True,
+                env={**os.environ, "PYTHONPATH": str(ROOT)},
+                check=False,
+            )
             if probe.returncode == 0 and probe.stdout.strip() not in ("", "0"):
                 return cmd
     pytest.skip("root 인데 권한을 낮출 방법(setpriv, runuser)이 없거나 nobody 가 저장소·파이썬을 읽을 수 없습니다")
@@ -451,8 +486,10 @@ def test_read_only_folder_with_verified_data_works_without_writing(public_tmp):
     I.load_image_folder(imgs, size=(16, 16))  # 캐시를 만들어 둠
     _read_only(data)
     before = _snapshot(data)
-    call = (f"(D.extract(make_ds({spec_zip!r}), verbose=False), D.fetch(make_ds({spec_csv!r}), verbose=False),"
-            f" I.load_image_folder({str(imgs)!r}, size=(16, 16)).from_cache)")
+    call = (
+        f"(D.extract(make_ds({spec_zip!r}), verbose=False), D.fetch(make_ds({spec_csv!r}), verbose=False),"
+        f" I.load_image_folder({str(imgs)!r}, size=(16, 16)).from_cache)"
+    )
     result = outcome(spawn(call, prefix=prefix, env={**env, "DLCOURSE_DATA_DIR": str(data)}))
     assert result["ok"], result
     assert result["value"].endswith("True)") and result["warnings"] == []
@@ -477,8 +514,13 @@ def test_unwritable_folder_that_must_be_written_names_folder_reason_and_fix(publ
     data = locked if where == "folder" else locked / "dataset"
     _read_only(locked)
     spec = csv_spec("http://127.0.0.1:9/toy.csv")
-    result = outcome(spawn(f"D.fetch(make_ds({spec!r}), progress=False, verbose=False)", prefix=prefix,
-                           env={"DLCOURSE_DATA_DIR": str(data)}))
+    result = outcome(
+        spawn(
+            f"D.fetch(make_ds({spec!r}), progress=False, verbose=False)",
+            prefix=prefix,
+            env={"DLCOURSE_DATA_DIR": str(data)},
+        )
+    )
     assert not result["ok"] and result["type"] == "DataDirError", result
     msg = result["msg"]
     assert str(locked) in msg and "쓰기 권한이 없습니다" in msg and "DLCOURSE_DATA_DIR" in msg and "해결 방법" in msg
@@ -493,8 +535,9 @@ def test_read_only_folder_with_archive_but_not_extracted(public_tmp):
     (data / "toyzip.zip").write_bytes(body)  # 검증되는 압축 파일은 있지만 풀린 폴더가 없음
     _read_only(data)
     spec = zip_spec("http://127.0.0.1:9/never.zip", names, counts)
-    result = outcome(spawn(f"D.extract(make_ds({spec!r}), verbose=False)", prefix=prefix,
-                           env={"DLCOURSE_DATA_DIR": str(data)}))
+    result = outcome(
+        spawn(f"D.extract(make_ds({spec!r}), verbose=False)", prefix=prefix, env={"DLCOURSE_DATA_DIR": str(data)})
+    )
     assert result["type"] == "DataDirError", result
     assert f"{data}에 쓸 수 없습니다" in result["msg"] and "압축을 푼 폴더 toyzip/" in result["msg"]
     assert "DLCOURSE_DATA_DIR" in result["msg"] and sorted(p.name for p in data.iterdir()) == ["toyzip.zip"]
@@ -598,12 +641,22 @@ def test_real_file_size_limit_in_a_child_process(tmp_path):
     mirror.mkdir()
     (mirror / "toy.csv").write_bytes(CSV)
     data = tmp_path / "data"
-    pre = ("import resource, signal\nsignal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
-           "resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))\n")
-    result = outcome(spawn(f"D.fetch(ds, data_dir={str(data)!r}, verbose=False)", spec=csv_spec("http://127.0.0.1:9/x"),
-                           pre=pre, env={"DLCOURSE_MIRROR": str(mirror)}))
+    pre = (
+        "import resource, signal\nsignal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))\n"
+    )
+    result = outcome(
+        spawn(
+            f"D.fetch(ds, data_dir={str(data)!r}, verbose=False)",
+            spec=csv_spec("http://127.0.0.1:9/x"),
+            pre=pre,
+            env={"DLCOURSE_MIRROR": str(mirror)},
+        )
+    )
     assert result["type"] == "DiskFullError" and result["is_oserror"], result
-    assert "파일 크기 제한" in result["msg"] and str(data) in result["msg"] and "임시 파일은 지웠습니다" in result["msg"]
+    assert (
+        "파일 크기 제한" in result["msg"] and str(data) in result["msg"] and "임시 파일은 지웠습니다" in result["msg"]
+    )
     assert list(data.iterdir()) == []
 
 
@@ -615,28 +668,39 @@ def _copy_package(dest: Path) -> Path:
     return dest
 
 
-@pytest.mark.parametrize("layout,expected", [
-    ("checkout", "{base}/dataset"),          # 저장소에서 import: 저장소의 dataset/
-    ("wheel", "{cwd}/dataset"),              # 휠 설치(site-packages 안): 현재 폴더의 dataset/
-    ("other-project", "{cwd}/dataset"),      # 다른 프로젝트의 pyproject.toml 옆: 저장소로 보지 않음
-    ("env", "{cwd}/elsewhere"),              # DLCOURSE_DATA_DIR 가 언제나 이김
-])
+@pytest.mark.parametrize(
+    "layout,expected",
+    [
+        ("checkout", "{base}/dataset"),  # 저장소에서 import: 저장소의 dataset/
+        ("wheel", "{cwd}/dataset"),  # 휠 설치(site-packages 안): 현재 폴더의 dataset/
+        ("other-project", "{cwd}/dataset"),  # 다른 프로젝트의 pyproject.toml 옆: 저장소로 보지 않음
+        ("env", "{cwd}/elsewhere"),  # DLCOURSE_DATA_DIR 가 언제나 이김
+    ],
+)
 def test_default_data_dir_checkout_vs_installed(tmp_path, layout, expected):
     base = _copy_package(tmp_path / ("site-packages" if layout == "wheel" else "proj"))
     if layout in ("checkout", "env"):
-        (base / "pyproject.toml").write_text('[build-system]\nrequires = []\n\n[project]\nname = "dlcourse-ko"\n'
-                                             'version = "0.1.0"\n', encoding="utf-8")
+        (base / "pyproject.toml").write_text(
+            '[build-system]\nrequires = []\n\n[project]\nname = "dlcourse-ko"\nversion = "0.1.0"\n', encoding="utf-8"
+        )
     elif layout == "other-project":
-        (base / "pyproject.toml").write_text('[project]\nname = "someone-else"\n\n[tool.x]\nname = "dlcourse-ko"\n',
-                                             encoding="utf-8")
+        (base / "pyproject.toml").write_text(
+            '[project]\nname = "someone-else"\n\n[tool.x]\nname = "dlcourse-ko"\n', encoding="utf-8"
+        )
     cwd = tmp_path / "work"
     cwd.mkdir()
     env = {**os.environ, "PYTHONPATH": str(base)}
     env.pop("DLCOURSE_DATA_DIR", None)
     if layout == "env":
         env["DLCOURSE_DATA_DIR"] = str(cwd / "elsewhere")
-    out = subprocess.run([PY, "-c", "import utils.data as d; print(d.__file__); print(d.default_data_dir())"],
-                         capture_output=True, text=True, cwd=cwd, env=env, check=True).stdout.split("\n")
+    out = subprocess.run(
+        [PY, "-c", "import utils.data as d; print(d.__file__); print(d.default_data_dir())"],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        check=True,
+    ).stdout.split("\n")
     assert out[0].startswith(str(base))  # 정말 복사본을 import 함
     assert out[1] == expected.format(base=base, cwd=cwd)
 
@@ -653,13 +717,16 @@ def test_checkout_root_reads_only_the_project_table(tmp_path):
 # ---------------------------------------------------------------------------
 # 쓰기 오류 문구
 # ---------------------------------------------------------------------------
-@pytest.mark.parametrize("code,cls,reason", [
-    (errno.EACCES, D.DataDirError, "쓰기 권한이 없습니다"),
-    (errno.EROFS, D.DataDirError, "읽기 전용 파일 시스템"),
-    (errno.ENOSPC, D.DiskFullError, "디스크에 남은 공간이 없습니다"),
-    (errno.EFBIG, D.DiskFullError, "파일 크기 제한"),
-    (errno.EIO, D.WriteError, "Input/output"),
-])
+@pytest.mark.parametrize(
+    "code,cls,reason",
+    [
+        (errno.EACCES, D.DataDirError, "쓰기 권한이 없습니다"),
+        (errno.EROFS, D.DataDirError, "읽기 전용 파일 시스템"),
+        (errno.ENOSPC, D.DiskFullError, "디스크에 남은 공간이 없습니다"),
+        (errno.EFBIG, D.DiskFullError, "파일 크기 제한"),
+        (errno.EIO, D.WriteError, "Input/output"),
+    ],
+)
 def test_write_error_messages(tmp_path, code, cls, reason):
     err = D.write_error(tmp_path, OSError(code, os.strerror(code)), "내려받은 파일", needed=5 * 2**20, name="toy")
     assert type(err) is cls and isinstance(err, D.DatasetError) and isinstance(err, OSError) and err.errno == code

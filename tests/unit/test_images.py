@@ -1,4 +1,5 @@
 """utils.lessons.images: 사진 폴더 읽기, 캐시(원자적 저장·무효화), 깨진/없는 파일, 손으로 만든 특징."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -1,4 +1,5 @@
 """utils.lessons.models: Keras 이진 분류기 (scikit-learn 어댑터, 클래스 가중치, 조기 종료)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -28,8 +29,13 @@ def test_keras_adapter_learns_and_stops_early():
     y = (X[:, 0] + 0.3 * rng.normal(size=200) > 0.8).astype(int)
 
     def build(n):
-        m = keras.Sequential([keras.Input(shape=(n,)), keras.layers.Dense(4, activation="relu"),
-                              keras.layers.Dense(1, activation="sigmoid")])
+        m = keras.Sequential(
+            [
+                keras.Input(shape=(n,)),
+                keras.layers.Dense(4, activation="relu"),
+                keras.layers.Dense(1, activation="sigmoid"),
+            ]
+        )
         m.compile(optimizer=keras.optimizers.Adam(0.05), loss="binary_crossentropy")
         return m
 

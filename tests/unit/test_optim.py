@@ -1,14 +1,15 @@
 """utils.lessons.optim: 2차원 곡면 위의 Keras 옵티마이저 궤적."""
+
 from __future__ import annotations
 
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-from utils.lessons import optim  # noqa: E402
+from utils.lessons import optim
 
 keras = pytest.importorskip("keras")
 
@@ -47,8 +48,15 @@ def test_rosenbrock_minimum_and_numpy_grid():
 
 @pytest.mark.parametrize(
     "kwargs, word",
-    [({"a": 0}, "a"), ({"b": -1}, "b"), ({"b": float("nan")}, "b"), ({"start": (1.0,)}, "start"),
-     ({"start": (np.inf, 0)}, "start"), ({"start": "xy"}, "start"), ({"angle": "x"}, "angle")],
+    [
+        ({"a": 0}, "a"),
+        ({"b": -1}, "b"),
+        ({"b": float("nan")}, "b"),
+        ({"start": (1.0,)}, "start"),
+        ({"start": (np.inf, 0)}, "start"),
+        ({"start": "xy"}, "start"),
+        ({"angle": "x"}, "angle"),
+    ],
 )
 def test_bowl_bad_arguments(kwargs, word):
     with pytest.raises(ValueError, match=word):
@@ -72,7 +80,7 @@ def test_sgd_matches_hand_written_gradient_descent():
     p = np.array([-2.0, 1.0])
     expected = [p.copy()]
     for _ in range(steps):
-        p = p - lr * np.array([1.0, 10.0]) * p       # ∇f = (a·x, b·y)
+        p = p - lr * np.array([1.0, 10.0]) * p  # ∇f = (a·x, b·y)
         expected.append(p.copy())
     assert traj.points.shape == (steps + 1, 2)
     np.testing.assert_allclose(traj.points, np.array(expected), rtol=1e-5, atol=1e-6)
@@ -86,9 +94,13 @@ def test_several_optimizers_are_independent_and_keep_order():
     bowl = optim.ill_conditioned_bowl(b=10.0)
     alone = optim.run_optimizers({"mom": keras.optimizers.SGD(learning_rate=0.05, momentum=0.9)}, bowl, steps=30)["mom"]
     runs = optim.run_optimizers(
-        {"adam": keras.optimizers.Adam(learning_rate=0.1),
-         "mom": lambda: keras.optimizers.SGD(learning_rate=0.05, momentum=0.9)},
-        bowl, steps=30)
+        {
+            "adam": keras.optimizers.Adam(learning_rate=0.1),
+            "mom": lambda: keras.optimizers.SGD(learning_rate=0.05, momentum=0.9),
+        },
+        bowl,
+        steps=30,
+    )
     assert list(runs) == ["adam", "mom"]
     np.testing.assert_allclose(runs["mom"].points, alone.points, rtol=1e-6, atol=1e-7)
     assert not np.allclose(runs["adam"].points, runs["mom"].points)
@@ -97,8 +109,13 @@ def test_several_optimizers_are_independent_and_keep_order():
 def test_momentum_beats_sgd_on_ill_conditioned_bowl():
     bowl = optim.ill_conditioned_bowl(b=100.0)
     runs = optim.run_optimizers(
-        {"sgd": keras.optimizers.SGD(learning_rate=0.01),
-         "mom": keras.optimizers.SGD(learning_rate=0.01, momentum=0.9)}, bowl, steps=300)
+        {
+            "sgd": keras.optimizers.SGD(learning_rate=0.01),
+            "mom": keras.optimizers.SGD(learning_rate=0.01, momentum=0.9),
+        },
+        bowl,
+        steps=300,
+    )
     mom = optim.steps_to_reach(runs["mom"], bowl, tol=1e-2)
     sgd = optim.steps_to_reach(runs["sgd"], bowl, tol=1e-2)
     assert mom is not None and mom < 200
@@ -116,15 +133,23 @@ def test_divergence_is_detected_and_truncated():
 
 def test_custom_start():
     bowl = optim.ill_conditioned_bowl()
-    traj = optim.run_optimizers({"sgd": keras.optimizers.SGD(learning_rate=0.001)}, bowl, steps=1, start=(1.0, -1.0))["sgd"]
+    traj = optim.run_optimizers({"sgd": keras.optimizers.SGD(learning_rate=0.001)}, bowl, steps=1, start=(1.0, -1.0))[
+        "sgd"
+    ]
     np.testing.assert_allclose(traj.points[0], [1.0, -1.0])
 
 
 @pytest.mark.parametrize(
     "optimizers, steps, word",
-    [({}, 10, "optimizers"), ([1, 2], 10, "optimizers"), ({"x": "adam"}, 10, "옵티마이저"),
-     ({"x": lambda: 3}, 10, "옵티마이저"), ({"x": keras.optimizers.SGD}, 0, "steps"),
-     ({"x": keras.optimizers.SGD}, 2.5, "steps"), ({"x": keras.optimizers.SGD}, True, "steps")],
+    [
+        ({}, 10, "optimizers"),
+        ([1, 2], 10, "optimizers"),
+        ({"x": "adam"}, 10, "옵티마이저"),
+        ({"x": lambda: 3}, 10, "옵티마이저"),
+        ({"x": keras.optimizers.SGD}, 0, "steps"),
+        ({"x": keras.optimizers.SGD}, 2.5, "steps"),
+        ({"x": keras.optimizers.SGD}, True, "steps"),
+    ],
 )
 def test_run_bad_arguments(optimizers, steps, word):
     with pytest.raises(ValueError, match=word):
@@ -175,8 +200,11 @@ def test_steps_to_reach_bad_arguments():
 # ---------------------------------------------------------------------------
 def test_plot_trajectories_draws_lines_and_legend():
     bowl = optim.ill_conditioned_bowl(b=10.0)
-    runs = optim.run_optimizers({"SGD": keras.optimizers.SGD(learning_rate=0.05),
-                                 "발산": keras.optimizers.SGD(learning_rate=1.0)}, bowl, steps=40)
+    runs = optim.run_optimizers(
+        {"SGD": keras.optimizers.SGD(learning_rate=0.05), "발산": keras.optimizers.SGD(learning_rate=1.0)},
+        bowl,
+        steps=40,
+    )
     ax = optim.plot_trajectories(bowl, runs, title="궤적")
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "SGD" in labels and "발산 (발산)" in labels and "최솟값" in labels

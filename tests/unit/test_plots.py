@@ -1,4 +1,5 @@
 """utils.plots: 한글이 경고 없이 그려지는지 실제로 그림을 그려 확인합니다."""
+
 from __future__ import annotations
 
 import warnings
@@ -6,9 +7,9 @@ import warnings
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from utils import plots  # noqa: E402
+from utils import plots
 
 
 def test_korean_font_found_and_applied():
@@ -86,7 +87,7 @@ def test_plot_history_bad_input():
         plots.plot_history({})
     with pytest.raises(ValueError, match="accuracy"):
         plots.plot_history({"loss": [1, 2]}, metrics="accuracy")
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     with pytest.raises(ValueError, match="ax"):
         plots.plot_history({"loss": [1, 2], "acc": [1, 2]}, metrics=("loss", "acc"), ax=ax)
     plt.close("all")
@@ -100,8 +101,14 @@ def test_plot_decision_boundary_draws_threshold_line():
     plt.close("all")
 
 
-@pytest.mark.parametrize("X,y,msg", [(np.zeros((4, 3)), np.zeros(4), "모양"), (np.zeros((4, 2)), np.zeros(3), "개수"),
-                                     (np.array([[0, np.nan]] * 4), np.zeros(4), "NaN")])
+@pytest.mark.parametrize(
+    "X,y,msg",
+    [
+        (np.zeros((4, 3)), np.zeros(4), "모양"),
+        (np.zeros((4, 2)), np.zeros(3), "개수"),
+        (np.array([[0, np.nan]] * 4), np.zeros(4), "NaN"),
+    ],
+)
 def test_plot_decision_boundary_bad_input(X, y, msg):
     with pytest.raises(ValueError, match=msg):
         plots.plot_decision_boundary(lambda g: g[:, 0], X, y)
@@ -110,8 +117,10 @@ def test_plot_decision_boundary_bad_input(X, y, msg):
 def test_plot_history_labels_axes_in_korean_with_integer_epochs():
     import matplotlib.pyplot as plt
 
-    axes = plots.plot_history({"loss": [1.0, 0.5, 0.25], "val_loss": [1.1, 0.7, 0.6], "accuracy": [0.5, 0.7, 0.9]},
-                              metrics=("loss", "accuracy"))
+    axes = plots.plot_history(
+        {"loss": [1.0, 0.5, 0.25], "val_loss": [1.1, 0.7, 0.6], "accuracy": [0.5, 0.7, 0.9]},
+        metrics=("loss", "accuracy"),
+    )
     assert [a.get_ylabel() for a in axes] == ["손실(loss)", "정확도(accuracy)"]
     ticks = [t for t in axes[0].get_xticks() if axes[0].get_xlim()[0] <= t <= axes[0].get_xlim()[1]]
     assert ticks and all(float(t).is_integer() for t in ticks)

@@ -1,4 +1,5 @@
 """utils.report.record: 화면 출력과 메인 작업용 JSON 파일."""
+
 from __future__ import annotations
 
 import json

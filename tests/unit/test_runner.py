@@ -1,4 +1,5 @@
 """course_tools.runner: 매개변수 해석·검사, 노트북 선택, 진행 표시, 요약 표·보고서, 작은 노트북의 실제 실행."""
+
 from __future__ import annotations
 
 import argparse
@@ -11,8 +12,15 @@ import pytest
 from course_tools import runner as R
 
 
-@pytest.mark.parametrize("text,expected", [("EPOCHS=5", ("EPOCHS", 5)), ("QUICK=True", ("QUICK", True)),
-                                           ("NAME=abc", ("NAME", "abc")), ("SIZES=[1, 2]", ("SIZES", [1, 2]))])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("EPOCHS=5", ("EPOCHS", 5)),
+        ("QUICK=True", ("QUICK", True)),
+        ("NAME=abc", ("NAME", "abc")),
+        ("SIZES=[1, 2]", ("SIZES", [1, 2])),
+    ],
+)
 def test_parse_parameter(text, expected):
     assert R.parse_parameter(text) == expected
 
@@ -27,15 +35,19 @@ def test_select_notebooks_follows_the_course(tmp_path):
     from utils.course import COURSE
 
     assert [p.name for p in R.select_notebooks(None, tmp_path)] == [lesson.filename for lesson in COURSE]
-    assert [p.name for p in R.select_notebooks(["07", "00"], tmp_path)] == ["00_getting_started.ipynb",
-                                                                         "07_lung_cancer_survival.ipynb"]
+    assert [p.name for p in R.select_notebooks(["07", "00"], tmp_path)] == [
+        "00_getting_started.ipynb",
+        "07_lung_cancer_survival.ipynb",
+    ]
     with pytest.raises(SystemExit, match="99.*00, 01"):
         R.select_notebooks(["99"], tmp_path)
 
 
 def test_format_table_marks_failures_and_budget():
-    rows = [R.Result("00_a.ipynb", "ok", 12.3, 512.0, 60, {"정확도": "0.85"}),
-            R.Result("01_b.ipynb", "FAILED", 99.0, None, 30, {}, "AssertionError: 작음")]
+    rows = [
+        R.Result("00_a.ipynb", "ok", 12.3, 512.0, 60, {"정확도": "0.85"}),
+        R.Result("01_b.ipynb", "FAILED", 99.0, None, 30, {}, "AssertionError: 작음"),
+    ]
     table = R.format_table(rows)
     assert "| 00_a.ipynb | ok | 12.3 | 60 | 512 | 정확도 = 0.85 |" in table
     assert "99.0 ⚠" in table and "오류: AssertionError: 작음" in table and "1/2 성공" in table
@@ -44,8 +56,10 @@ def test_format_table_marks_failures_and_budget():
 def _notebook(path, code):
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell("QUICK = False", metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_code_cell(code)]
+    nb.cells = [
+        nbformat.v4.new_code_cell("QUICK = False", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(code),
+    ]
     nbformat.write(nb, path)
 
 
@@ -71,8 +85,10 @@ def _course_notebooks(folder, cells_by_number):
     for number, params in cells_by_number.items():
         nb = nbformat.v4.new_notebook()
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-        nb.cells = [nbformat.v4.new_code_cell(params, metadata={"tags": ["parameters"]}),
-                    nbformat.v4.new_code_cell("x = 1")]
+        nb.cells = [
+            nbformat.v4.new_code_cell(params, metadata={"tags": ["parameters"]}),
+            nbformat.v4.new_code_cell("x = 1"),
+        ]
         nbformat.write(nb, folder / lesson(number).filename)
     return folder
 
@@ -94,18 +110,21 @@ PARAMS_04 = "QUICK = False\nEPOCHS = 20\nSEEDS = [0, 1, 2]\nLR = 0.01\nNAME = 'l
 PARAMS_07 = "QUICK = False\nCV_SPLITS = 10\nSEED = 0\n"
 
 
-@pytest.mark.parametrize("argv,expected", [
-    (["-p", "EPOCHS=abc"], r"EPOCHS='abc' \(04_cnn_lenet.ipynb\): 정수여야 합니다 \(기본값 20"),
-    (["-p", "EPOCHS=2.5"], r"정수여야 합니다"),
-    (["-p", "QUICK=yes"], r"True나 False"),
-    (["-p", "LR=fast"], r"LR='fast'.*유한한 수"),
-    (["-p", "EPOCHS=-3"], r"음수일 수 없습니다"),
-    (["-p", "CV_SPLITS=0"], r"1 이상"),
-    (["-p", "SEEDS=[0, -1]"], r"목록의 원소 -1: .*음수"),
-    (["-p", "SEEDS=[]"], r"비어 있으면 안 됩니다"),
-    (["-p", "SEEDS=3"], r"목록이어야 합니다"),
-    (["-p", "EPOCS=3"], r"알 수 없는 매개변수 EPOCS.*혹시 EPOCHS"),
-])
+@pytest.mark.parametrize(
+    "argv,expected",
+    [
+        (["-p", "EPOCHS=abc"], r"EPOCHS='abc' \(04_cnn_lenet.ipynb\): 정수여야 합니다 \(기본값 20"),
+        (["-p", "EPOCHS=2.5"], r"정수여야 합니다"),
+        (["-p", "QUICK=yes"], r"True나 False"),
+        (["-p", "LR=fast"], r"LR='fast'.*유한한 수"),
+        (["-p", "EPOCHS=-3"], r"음수일 수 없습니다"),
+        (["-p", "CV_SPLITS=0"], r"1 이상"),
+        (["-p", "SEEDS=[0, -1]"], r"목록의 원소 -1: .*음수"),
+        (["-p", "SEEDS=[]"], r"비어 있으면 안 됩니다"),
+        (["-p", "SEEDS=3"], r"목록이어야 합니다"),
+        (["-p", "EPOCS=3"], r"알 수 없는 매개변수 EPOCS.*혹시 EPOCHS"),
+    ],
+)
 def test_bad_parameters_fail_before_any_kernel(tmp_path, capsys, no_kernel, argv, expected):
     folder = _course_notebooks(tmp_path, {"04": PARAMS_04, "07": PARAMS_07})
     code = R.main(["--only", "04", "07", "--notebook-dir", str(folder), "--out", str(tmp_path / "out"), *argv])
@@ -130,7 +149,9 @@ def test_only_unknown_lesson_lists_lessons(tmp_path, capsys, no_kernel):
     assert "'99'" in err and "00, 01, 02" in err and "08_activations_losses_optimizers" in err and no_kernel == []
 
 
-@pytest.mark.parametrize("value", ["EPOCHS=5", "SEEDS=[3]", "LR=1", "LR=0.5", "SEED=0", "NAME='x'", "SIZE=abc", "QUICK=True"])
+@pytest.mark.parametrize(
+    "value", ["EPOCHS=5", "SEEDS=[3]", "LR=1", "LR=0.5", "SEED=0", "NAME='x'", "SIZE=abc", "QUICK=True"]
+)
 def test_good_parameters_pass(value):
     declared = {"04_cnn_lenet.ipynb": R.notebook_parameters(_one(PARAMS_04 + "SEED = 4\n"))}
     assert R.validate_parameters(dict([R.parse_parameter(value)]), declared) == []
@@ -145,7 +166,7 @@ def _one(params):
 
 
 def test_notebook_parameters_reads_literals_and_marks_expressions(tmp_path):
-    params = R.notebook_parameters(_course_notebooks(tmp_path, {"04": PARAMS_04})/"04_cnn_lenet.ipynb")
+    params = R.notebook_parameters(_course_notebooks(tmp_path, {"04": PARAMS_04}) / "04_cnn_lenet.ipynb")
     assert params["EPOCHS"] == 20 and params["SEEDS"] == [0, 1, 2] and params["NAME"] == "lenet"
     assert params["SIZE"] is R.ANY
 
@@ -168,10 +189,25 @@ def test_each_notebook_gets_only_its_own_parameters(tmp_path, monkeypatch, capsy
 
     monkeypatch.setattr(R, "run_notebook", fake)
     monkeypatch.setattr("utils.env.describe_environment", lambda: type("E", (), {"device": "CPU"})())
-    code = R.main(["--only", "04", "07", "--quick", "-p", "EPOCHS=3", "--notebook-dir", str(folder),
-                   "--out", str(tmp_path / "out")])
+    code = R.main(
+        [
+            "--only",
+            "04",
+            "07",
+            "--quick",
+            "-p",
+            "EPOCHS=3",
+            "--notebook-dir",
+            str(folder),
+            "--out",
+            str(tmp_path / "out"),
+        ]
+    )
     assert code == 0
-    assert seen == {"04_cnn_lenet.ipynb": {"EPOCHS": 3, "QUICK": True}, "07_lung_cancer_survival.ipynb": {"QUICK": True}}
+    assert seen == {
+        "04_cnn_lenet.ipynb": {"EPOCHS": 3, "QUICK": True},
+        "07_lung_cancer_survival.ipynb": {"QUICK": True},
+    }
 
 
 # ---------------------------------------------------------------- 오류 줄이기, 보고서
@@ -187,9 +223,19 @@ def test_shorten_cuts_at_word_boundary_with_ellipsis():
 
 def test_table_shortens_error_and_report_keeps_full_message(tmp_path):
     long = "ValueError: " + " ".join(f"단어{i}" for i in range(60))
-    r = R.Result("01_b.ipynb", "FAILED", 3.0, None, 30, {}, long, error_detail="Traceback ...\n" + long,
-                 error_cell="x = 1\nraise ValueError('...')", error_cell_number=7,
-                 cell_times=[(2, 0.5, "import utils"), (7, 12.25, "x = 1"), (9, 6.0, "fit(model) | 파이프")])
+    r = R.Result(
+        "01_b.ipynb",
+        "FAILED",
+        3.0,
+        None,
+        30,
+        {},
+        long,
+        error_detail="Traceback ...\n" + long,
+        error_cell="x = 1\nraise ValueError('...')",
+        error_cell_number=7,
+        cell_times=[(2, 0.5, "import utils"), (7, 12.25, "x = 1"), (9, 6.0, "fit(model) | 파이프")],
+    )
     table = R.format_table([r])
     row = next(line for line in table.splitlines() if line.startswith("| 01_b"))
     assert "…" in row and long not in row and len(row) < 200
@@ -257,8 +303,19 @@ def _run_cli(tmp_path, folder, tty: bool):
     import subprocess
     import sys
 
-    cmd = [sys.executable, "-m", "course_tools", "run", "--only", "00", "07", "--notebook-dir", str(folder),
-           "--out", str(tmp_path / "out")]
+    cmd = [
+        sys.executable,
+        "-m",
+        "course_tools",
+        "run",
+        "--only",
+        "00",
+        "07",
+        "--notebook-dir",
+        str(folder),
+        "--out",
+        str(tmp_path / "out"),
+    ]
     env = {**os.environ, "TERM": "xterm", "COLUMNS": "120"}
     if not tty:
         proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300, check=False)

@@ -1,4 +1,5 @@
 """utils.thoracic: 강의 배열, 이름 붙은 DataFrame, 코드북, 잘못된 파일, 있을 수 없는 값의 규칙, 전처리기."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -95,17 +96,21 @@ def test_preprocessor_marks_the_same_rows_as_the_rule():
 def _frame(n=60, seed=0):
     """load_thoracic().frame 과 같은 열을 가진 작은 가짜 데이터."""
     rng = np.random.default_rng(seed)
-    f = pd.DataFrame({
-        "id": np.arange(1, n + 1),
-        "DGN": rng.choice([2, 3, 3, 3, 4], size=n),
-        "PRE4": rng.uniform(2, 5, n).round(2),
-        "PRE5": rng.uniform(1, 2, n).round(2),
-        "PRE6": rng.integers(0, 3, n),
-        **{c: rng.integers(0, 2, n) for c in ["PRE7", "PRE8", "PRE9", "PRE10", "PRE11",
-                                               "PRE17", "PRE19", "PRE25", "PRE30", "PRE32"]},
-        "PRE14": rng.integers(11, 15, n),
-        "AGE": rng.integers(40, 80, n),
-    })
+    f = pd.DataFrame(
+        {
+            "id": np.arange(1, n + 1),
+            "DGN": rng.choice([2, 3, 3, 3, 4], size=n),
+            "PRE4": rng.uniform(2, 5, n).round(2),
+            "PRE5": rng.uniform(1, 2, n).round(2),
+            "PRE6": rng.integers(0, 3, n),
+            **{
+                c: rng.integers(0, 2, n)
+                for c in ["PRE7", "PRE8", "PRE9", "PRE10", "PRE11", "PRE17", "PRE19", "PRE25", "PRE30", "PRE32"]
+            },
+            "PRE14": rng.integers(11, 15, n),
+            "AGE": rng.integers(40, 80, n),
+        }
+    )
     f["Risk1Yr"] = (rng.random(n) < 0.3).astype(int)
     f.loc[:3, "Risk1Yr"] = [0, 1, 0, 1]
     return f[COLUMNS]
@@ -141,12 +146,12 @@ def test_preprocessor_imputes_impossible_with_train_median():
 
 def test_preprocessor_rare_and_unseen_dgn_go_to_rare_column():
     f = _frame(60)
-    f.loc[0, "DGN"] = 8   # 한 명뿐 → 드묾
+    f.loc[0, "DGN"] = 8  # 한 명뿐 → 드묾
     pre = T.thoracic_preprocessor(min_frequency=3).fit(f)
     names = list(pre.get_feature_names_out())
     assert "DGN_8" not in names
     new = f.iloc[:2].copy()
-    new["DGN"] = [6, 3]   # 6 은 처음 보는 코드
+    new["DGN"] = [6, 3]  # 6 은 처음 보는 코드
     Z = pre.transform(new)
     assert Z[0, names.index("DGN_rare")] == 1 and Z[1, names.index("DGN_3")] == 1
     assert np.allclose(Z[:, [i for i, n in enumerate(names) if n.startswith("DGN_")]].sum(axis=1), 1)
@@ -170,5 +175,3 @@ def test_preprocessor_bad_input():
         T.thoracic_preprocessor(min_frequency=0).fit(_frame())
     with pytest.raises(ValueError, match="fit"):
         T.thoracic_preprocessor().transform(_frame())
-
-

@@ -1,4 +1,5 @@
 """utils.lessons.training: 층별 기울기·활성화 측정과 여러 시드 실험 도우미."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -182,8 +183,9 @@ def test_run_seeds_bad_experiment():
 
 
 def test_summarize_mean_std_and_order():
-    runs = pd.DataFrame({"config": ["b", "b", "a", "a"], "seed": [0, 1, 0, 1], "gap": [0.1, 0.3, 0.0, 0.2],
-                         "label": ["x"] * 4})
+    runs = pd.DataFrame(
+        {"config": ["b", "b", "a", "a"], "seed": [0, 1, 0, 1], "gap": [0.1, 0.3, 0.0, 0.2], "label": ["x"] * 4}
+    )
     table = training.summarize(runs, by="config")
     assert list(table.index) == ["b", "a"]
     assert list(table.columns.get_level_values(0).unique()) == ["gap"]

@@ -11,6 +11,7 @@
 원칙: 데이터를 보고 무언가를 "배우는" 모든 단계(대치 값, 평균·표준편차, 오버샘플링, 임계값, 조기 종료 시점)는
 **학습 폴드 안에서만** 합니다. 그래야 시험 폴드의 점수가 처음 보는 환자에 대한 성능을 뜻합니다.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -34,8 +35,6 @@ __all__ = [
     "roc_auc",
     "smote",
 ]
-
-
 
 
 # ---------------------------------------------------------------------------
@@ -183,7 +182,10 @@ def binary_metrics(y_true, scores, threshold: float) -> dict:
         "accuracy": (tp + tn) / len(y),
         "brier": float(np.mean((s - y) ** 2)) if (s.min() >= 0 and s.max() <= 1) else float("nan"),
         "threshold": float(threshold),
-        "tp": tp, "fn": fn, "tn": tn, "fp": fp,
+        "tp": tp,
+        "fn": fn,
+        "tn": tn,
+        "fp": fp,
     }
     return out
 
@@ -274,9 +276,18 @@ def _take(X, idx):
     return X.iloc[idx] if hasattr(X, "iloc") else X[idx]
 
 
-def repeated_cv(make_model: Callable, X, y, n_splits: int = 5, n_repeats: int = 10, random_state: int = 0,
-                threshold="youden", inner_splits: int = 3, name: str | None = None,
-                blas_threads: int | None = 1) -> CVResult:
+def repeated_cv(
+    make_model: Callable,
+    X,
+    y,
+    n_splits: int = 5,
+    n_repeats: int = 10,
+    random_state: int = 0,
+    threshold="youden",
+    inner_splits: int = 3,
+    name: str | None = None,
+    blas_threads: int | None = 1,
+) -> CVResult:
     """반복 층화 k-겹 교차 검증. 모델은 폴드마다 ``make_model()`` (또는 ``make_model(seed)``) 로 새로 만듭니다.
 
     make_model: ``fit(X, y)`` 와 ``predict_proba`` (또는 ``decision_function``) 가 있는 새 모델을 돌려주는 함수.
@@ -309,8 +320,18 @@ def repeated_cv(make_model: Callable, X, y, n_splits: int = 5, n_repeats: int = 
         from threadpoolctl import threadpool_limits
 
         with threadpool_limits(limits=blas_threads):
-            return repeated_cv(make_model, X, y, n_splits=n_splits, n_repeats=n_repeats, random_state=random_state,
-                               threshold=threshold, inner_splits=inner_splits, name=name, blas_threads=None)
+            return repeated_cv(
+                make_model,
+                X,
+                y,
+                n_splits=n_splits,
+                n_repeats=n_repeats,
+                random_state=random_state,
+                threshold=threshold,
+                inner_splits=inner_splits,
+                name=name,
+                blas_threads=None,
+            )
 
     name = name or getattr(make_model, "__name__", "model")
     cv = RepeatedStratifiedKFold(n_splits=n_splits, n_repeats=n_repeats, random_state=random_state)

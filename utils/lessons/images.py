@@ -24,15 +24,16 @@
     train.X.shape, train.y[:5], train.class_names   # (2000, 64, 64, 3), ..., ['cats', 'dogs']
     F = images.hand_features(train.X, cache=images.cache_path_for(root / "train", "hand64"))
 """
+
 from __future__ import annotations
 
 import hashlib
 import os
 import tempfile
 import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
 
 import numpy as np
 
@@ -183,8 +184,11 @@ def _save_cache(path: Path, **arrays) -> bool:
         save_npz_atomic(path, **arrays)
         return True
     except DatasetError as exc:
-        warnings.warn(f"캐시를 저장하지 못해 캐시 없이 계속합니다 (결과는 같고 다음 실행이 다시 계산합니다). {exc}",
-                      CacheWarning, stacklevel=3)
+        warnings.warn(
+            f"캐시를 저장하지 못해 캐시 없이 계속합니다 (결과는 같고 다음 실행이 다시 계산합니다). {exc}",
+            CacheWarning,
+            stacklevel=3,
+        )
         return False
 
 
@@ -229,8 +233,9 @@ def load_image_folder(
     for i, rel in enumerate(files):
         X[i] = load_image(root / rel, size)
     if path is not None:
-        _save_cache(path, X=X, y=labels, class_names=np.asarray(classes), files=np.asarray(files),
-                    fingerprint=np.asarray(fp))
+        _save_cache(
+            path, X=X, y=labels, class_names=np.asarray(classes), files=np.asarray(files), fingerprint=np.asarray(fp)
+        )
     if verbose:
         print(f"사진 {len(files)}장을 읽었습니다 ({size[0]}x{size[1]})")
     return ImageSet(X, labels, classes, files, False)
@@ -249,11 +254,19 @@ def hog_features(X, orientations: int = 9, pixels_per_cell=(8, 8), cells_per_blo
     from skimage.feature import hog
 
     X = checks.images_uint8(X)
-    return np.stack([
-        hog(rgb2gray(img), orientations=orientations, pixels_per_cell=pixels_per_cell,
-            cells_per_block=cells_per_block, block_norm="L2-Hys", feature_vector=True)
-        for img in X
-    ]).astype(np.float32)
+    return np.stack(
+        [
+            hog(
+                rgb2gray(img),
+                orientations=orientations,
+                pixels_per_cell=pixels_per_cell,
+                cells_per_block=cells_per_block,
+                block_norm="L2-Hys",
+                feature_vector=True,
+            )
+            for img in X
+        ]
+    ).astype(np.float32)
 
 
 def _rgb_to_hsv(X: np.ndarray) -> np.ndarray:
@@ -284,14 +297,19 @@ def color_histograms(X, bins: int = 16) -> np.ndarray:
     rows = np.arange(n)[:, None] * bins
     for c in range(3):  # 사진마다 칸 번호를 겹치지 않게 밀어 bincount 한 번으로 히스토그램
         counts = np.bincount((idx[..., c] + rows).ravel(), minlength=n * bins).reshape(n, bins)
-        out[:, c * bins:(c + 1) * bins] = counts / n_pix
+        out[:, c * bins : (c + 1) * bins] = counts / n_pix
     return out
 
 
 def hand_features(X, *, bins: int = 16, cache: str | Path | None = None, verbose: bool = False) -> np.ndarray:
     """HOG + HSV 색 히스토그램을 이어 붙인 손으로 만든 특징. ``cache`` 경로를 주면 결과를 저장·재사용합니다."""
-    return cached_features(lambda A: np.hstack([hog_features(A), color_histograms(A, bins=bins)]),
-                           X, cache=cache, key=f"hog9-8-2+hsv{bins}", verbose=verbose)
+    return cached_features(
+        lambda A: np.hstack([hog_features(A), color_histograms(A, bins=bins)]),
+        X,
+        cache=cache,
+        key=f"hog9-8-2+hsv{bins}",
+        verbose=verbose,
+    )
 
 
 def _array_digest(X: np.ndarray) -> str:

@@ -6,6 +6,7 @@
 
 TensorFlow/Keras 는 ``fit`` 을 부를 때 처음 import 합니다 (이 모듈을 import 하는 것만으로는 불러오지 않음).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -37,8 +38,16 @@ class KerasBinaryClassifier(ClassifierMixin, BaseEstimator):
     부르므로 전역 시드도 바뀝니다).
     """
 
-    def __init__(self, build_fn, epochs: int = 300, batch_size: int | None = 64, class_weight="balanced",
-                 validation_fraction: float = 0.2, patience: int = 20, random_state: int = 0):
+    def __init__(
+        self,
+        build_fn,
+        epochs: int = 300,
+        batch_size: int | None = 64,
+        class_weight="balanced",
+        validation_fraction: float = 0.2,
+        patience: int = 20,
+        random_state: int = 0,
+    ):
         self.build_fn = build_fn
         self.epochs = epochs
         self.batch_size = batch_size
@@ -68,11 +77,15 @@ class KerasBinaryClassifier(ClassifierMixin, BaseEstimator):
         checks.both_classes(y, "Keras 학습")
         seed = int(self.random_state)
         keras.utils.set_random_seed(seed)
-        X_tr, X_val, y_tr, y_val = train_test_split(X, y, test_size=self.validation_fraction, stratify=y,
-                                                    random_state=seed)
+        X_tr, X_val, y_tr, y_val = train_test_split(
+            X, y, test_size=self.validation_fraction, stratify=y, random_state=seed
+        )
         counts = np.bincount(y_tr, minlength=2)
-        class_w = np.array([len(y_tr) / (2 * counts[0]), len(y_tr) / (2 * counts[1])]) \
-            if self.class_weight == "balanced" else np.ones(2)
+        class_w = (
+            np.array([len(y_tr) / (2 * counts[0]), len(y_tr) / (2 * counts[1])])
+            if self.class_weight == "balanced"
+            else np.ones(2)
+        )
         self.class_weight_ = {0: float(class_w[0]), 1: float(class_w[1])}
         model = self.build_fn(X.shape[1])
         rng = np.random.default_rng(seed)
@@ -85,7 +98,7 @@ class KerasBinaryClassifier(ClassifierMixin, BaseEstimator):
             order = rng.permutation(len(y_tr))
             losses, sizes = [], []
             for i in range(0, len(order), bs):
-                b = order[i:i + bs]
+                b = order[i : i + bs]
                 loss = model.train_on_batch(X_tr[b], y_tr_f[b], sample_weight=w_tr[b])
                 losses.append(float(np.ravel(loss)[0]))
                 sizes.append(len(b))

@@ -29,12 +29,13 @@
 TensorFlow 백엔드(이 코스의 기본)를 가정합니다. TensorFlow 와 Keras 는 함수 안에서 import 하므로
 ``import utils.lessons.optim`` 자체는 가볍습니다.
 """
+
 from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
 
 import numpy as np
 
@@ -127,8 +128,7 @@ def ill_conditioned_bowl(a: float = 1.0, b: float = 100.0, start=(-4.5, 1.5), an
     half_w = max(abs(sx), 1.0) * 1.15
     half_h = max(abs(sy), half_w / 3) * 1.3
     name = f"나쁜 조건의 그릇 (조건수 {b / a:g})" + (f", {float(angle):g}° 회전" if angle else "")
-    return Surface(name, fn, (0.0, 0.0), (sx, sy),
-                   (-half_w, half_w), (-half_h, half_h), log_levels=True)
+    return Surface(name, fn, (0.0, 0.0), (sx, sy), (-half_w, half_w), (-half_h, half_h), log_levels=True)
 
 
 def rosenbrock(a: float = 1.0, b: float = 100.0, start=(-1.5, 2.0)) -> Surface:
@@ -146,9 +146,15 @@ def rosenbrock(a: float = 1.0, b: float = 100.0, start=(-1.5, 2.0)) -> Surface:
         return (a - x) ** 2 + b * (y - x**2) ** 2
 
     sx, sy = checks.point2(start, "start")
-    return Surface("로젠브록 함수", fn, (a, a * a), (sx, sy),
-                   (min(-2.0, sx - 0.3), max(2.0, a + 0.5)), (min(-1.0, sy - 0.5), max(3.0, a * a + 0.5, sy + 0.5)),
-                   log_levels=True)
+    return Surface(
+        "로젠브록 함수",
+        fn,
+        (a, a * a),
+        (sx, sy),
+        (min(-2.0, sx - 0.3), max(2.0, a + 0.5)),
+        (min(-1.0, sy - 0.5), max(3.0, a * a + 0.5, sy + 0.5)),
+        log_levels=True,
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -176,8 +182,9 @@ def _as_optimizer(label: str, opt):
     return instance
 
 
-def run_optimizers(optimizers: Mapping[str, object], surface: Surface, steps: int = 200,
-                   start=None) -> dict[str, Trajectory]:
+def run_optimizers(
+    optimizers: Mapping[str, object], surface: Surface, steps: int = 200, start=None
+) -> dict[str, Trajectory]:
     """Keras 옵티마이저들을 ``surface`` 위에서 ``steps`` 걸음씩 돌려 궤적을 돌려줍니다.
 
     optimizers: ``{"이름": 옵티마이저 또는 옵티마이저를 만드는 함수}``. 옵티마이저마다 자기 변수 (x, y)
@@ -242,7 +249,9 @@ def steps_to_reach(trajectory: Trajectory, surface: Surface, tol: float = 1e-2, 
     걸음 번호 0 은 시작점, 거리는 유클리드 거리 ``‖(x, y) − (x*, y*)‖``. 발산한 궤적은 None.
     """
     if not isinstance(trajectory, Trajectory):
-        raise ValueError(f"trajectory 는 utils.lessons.optim.Trajectory 여야 합니다 (받은 것: {type(trajectory).__name__})")
+        raise ValueError(
+            f"trajectory 는 utils.lessons.optim.Trajectory 여야 합니다 (받은 것: {type(trajectory).__name__})"
+        )
     if not isinstance(surface, Surface):
         raise ValueError(f"surface 는 utils.lessons.optim.Surface 여야 합니다 (받은 것: {type(surface).__name__})")
     tol = float(checks.positive(tol, "tol"))
@@ -289,8 +298,15 @@ def plot_surface(surface: Surface, ax=None, resolution: int = 300, levels: int =
     return ax
 
 
-def plot_trajectories(surface: Surface, trajectories, ax=None, title: str | None = None,
-                      markers: bool = True, legend: bool = True, colors=None):
+def plot_trajectories(
+    surface: Surface,
+    trajectories,
+    ax=None,
+    title: str | None = None,
+    markers: bool = True,
+    legend: bool = True,
+    colors=None,
+):
     """곡면의 등고선 위에 궤적들을 그립니다.
 
     trajectories: ``{"이름": Trajectory}`` (:func:`run_optimizers` 의 결과) 또는 Trajectory 목록.
@@ -313,8 +329,17 @@ def plot_trajectories(surface: Surface, trajectories, ax=None, title: str | None
         color = colors[i % len(colors)]
         pts = t.points
         name = f"{label} (발산)" if t.diverged else str(label)
-        ax.plot(pts[:, 0], pts[:, 1], "-", color=color, lw=1.6, label=name, zorder=3,
-                marker="o" if markers else None, ms=2.5)
+        ax.plot(
+            pts[:, 0],
+            pts[:, 1],
+            "-",
+            color=color,
+            lw=1.6,
+            label=name,
+            zorder=3,
+            marker="o" if markers else None,
+            ms=2.5,
+        )
         ax.plot(pts[0, 0], pts[0, 1], "o", color="k", ms=6, zorder=4)
         if len(pts):
             ax.plot(pts[-1, 0], pts[-1, 1], "X", color=color, ms=9, mec="k", zorder=6)

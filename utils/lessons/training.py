@@ -14,6 +14,7 @@
 모든 함수는 잘못된 입력에 무엇이 문제인지 말하는 ``ValueError``를 냅니다.
 TensorFlow/Keras는 함수 안에서 불러오므로 ``import utils.training`` 자체는 가볍습니다.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -42,8 +43,10 @@ def _check_model(model):
     if layers is None or not callable(model):
         raise ValueError(f"model은 keras 모델이어야 합니다 (받은 값: {type(model).__name__})")
     if not getattr(model, "built", False) or not model.trainable_weights:
-        raise ValueError("model이 아직 만들어지지(build) 않았거나 학습할 가중치가 없습니다. "
-                         "keras.Input(shape=...)으로 입력 모양을 정해 주세요")
+        raise ValueError(
+            "model이 아직 만들어지지(build) 않았거나 학습할 가중치가 없습니다. "
+            "keras.Input(shape=...)으로 입력 모양을 정해 주세요"
+        )
     return layers
 
 
@@ -105,13 +108,15 @@ def gradient_norms(model, x, y, loss=None, training: bool = False):
     for i, (layer, kernel, grad) in enumerate(zip(layers, kernels, grads), start=1):
         if grad is None:
             raise ValueError(f"층 {layer.name!r}의 기울기가 없습니다 (손실이 이 층에 연결되어 있지 않음)")
-        rows.append({
-            "layer": i,
-            "name": layer.name,
-            "units": int(kernel.shape[-1]),
-            "grad_norm": float(tf.norm(grad)),
-            "weight_norm": float(tf.norm(kernel)),
-        })
+        rows.append(
+            {
+                "layer": i,
+                "name": layer.name,
+                "units": int(kernel.shape[-1]),
+                "grad_norm": float(tf.norm(grad)),
+                "weight_norm": float(tf.norm(kernel)),
+            }
+        )
     if not all(math.isfinite(r["grad_norm"]) for r in rows):
         raise ValueError("기울기에 NaN이나 무한대가 나왔습니다 (학습이 발산했을 수 있습니다)")
     return pd.DataFrame(rows)
@@ -169,8 +174,17 @@ def activation_stats(model, x, layers: Sequence | None = None, training: bool = 
     rows = []
     for i, (name, out) in enumerate(zip(names, outs), start=1):
         a = np.asarray(out, dtype="float64")
-        rows.append({"layer": i, "name": name, "mean": a.mean(), "std": a.std(),
-                     "zero_frac": float(np.mean(np.abs(a) <= zero_tol)), "min": a.min(), "max": a.max()})
+        rows.append(
+            {
+                "layer": i,
+                "name": name,
+                "mean": a.mean(),
+                "std": a.std(),
+                "zero_frac": float(np.mean(np.abs(a) <= zero_tol)),
+                "min": a.min(),
+                "max": a.max(),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -210,8 +224,10 @@ def run_seeds(experiment: Callable[..., dict], seeds, reseed: bool = True, **gri
                 seed_everything(seed)
             result = experiment(seed=seed, **config)
             if not isinstance(result, dict) or not result:
-                raise ValueError(f"experiment는 비어 있지 않은 dict를 돌려줘야 합니다 "
-                                 f"(설정 {config}, 시드 {seed}에서 받은 값: {result!r})")
+                raise ValueError(
+                    f"experiment는 비어 있지 않은 dict를 돌려줘야 합니다 "
+                    f"(설정 {config}, 시드 {seed}에서 받은 값: {result!r})"
+                )
             clash = set(result) & (set(names) | {"seed"})
             if clash:
                 raise ValueError(f"experiment의 결과 이름이 설정 이름과 겹칩니다: {sorted(clash)}")

@@ -2,4 +2,5 @@
 
 이 폴더는 그 계층이 만든 커널의 PYTHONPATH 에만 있습니다(tests/colab/conftest.py).
 """
+
 import google.colab  # noqa: F401

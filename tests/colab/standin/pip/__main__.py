@@ -1,4 +1,5 @@
 """``python -m pip …`` 대역. 자세한 설명은 ``__init__.py``."""
+
 import json
 import os
 import subprocess

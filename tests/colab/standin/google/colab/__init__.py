@@ -4,4 +4,5 @@
 코스 코드는 그 사실만 씁니다. ``google`` 은 protobuf 와 함께 쓰는 이름 공간 패키지라서 ``google/__init__.py``
 를 두지 않습니다.
 """
+
 STANDIN = True
