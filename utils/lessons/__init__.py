@@ -8,6 +8,7 @@
 * :mod:`utils.lessons.training`   — 층별 기울기·활성화 측정과 여러 시드 반복 실험 (노트북 05, 06)
 * :mod:`utils.lessons.evaluation` — 반복 층화 교차 검증, 부트스트랩 AUC 신뢰구간, 오버샘플링 (노트북 07)
 * :mod:`utils.lessons.optim`      — 2차원 손실 곡면과 옵티마이저 궤적 (노트북 08)
+* :mod:`utils.lessons.cnn`        — 합성곱·풀링, MNIST 5,000장, 위치 이동, 목표 오류율까지의 걸음 수 (노트북 04)
 
 공통 배관(환경, 데이터, 그림, 기록)은 이 폴더가 아니라 ``utils/`` 바로 아래에 있습니다.
 """
