@@ -10,6 +10,7 @@
 * :mod:`utils.lessons.models`     — Keras 이진 분류기 (클래스 가중치, 조기 종료; 노트북 07)
 * :mod:`utils.lessons.optim`      — 2차원 손실 곡면과 옵티마이저 궤적 (노트북 08)
 * :mod:`utils.lessons.hardware`   — CPU·GPU 행렬 곱 시간 재기 (노트북 00)
+* :mod:`utils.lessons.cnn`        — 합성곱·풀링, MNIST 5,000장, 위치 이동, 목표 오류율까지의 걸음 수 (노트북 04)
 
 공통 배관(환경, 데이터, 그림, 기록)은 이 폴더가 아니라 ``utils/`` 바로 아래에 있습니다.
 """
