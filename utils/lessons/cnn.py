@@ -3,6 +3,7 @@
 노트북은 ``conv2d``·``max_pool``·``shift_images``를 본문에 짧게 직접 쓰고, 여기 있는 판과 결과가
 같은지 확인한 뒤 이 판을 씁니다.
 """
+
 from __future__ import annotations
 
 import importlib.resources
@@ -11,7 +12,7 @@ import numpy as np
 
 from .. import checks
 
-__all__ = ["conv2d", "max_pool", "load_mnist_subset", "shift_images", "steps_to_error", "BatchAccuracy"]
+__all__ = ["BatchAccuracy", "conv2d", "load_mnist_subset", "max_pool", "shift_images", "steps_to_error"]
 
 DIRECTIONS = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if (dy, dx) != (0, 0)]
 
@@ -29,7 +30,7 @@ def conv2d(image, kernel) -> np.ndarray:
     out = np.zeros((H, W))
     for i in range(kh):
         for j in range(kw):
-            out += kernel[i, j] * image[i:i + H, j:j + W]
+            out += kernel[i, j] * image[i : i + H, j : j + W]
     return out
 
 
@@ -40,7 +41,7 @@ def max_pool(x, size: int = 2) -> np.ndarray:
     if x.ndim != 2 or x.shape[0] < size or x.shape[1] < size:
         raise ValueError(f"x는 {size}x{size} 이상인 2차원 배열이어야 합니다 (받은 모양: {x.shape})")
     H, W = x.shape[0] // size, x.shape[1] // size
-    return x[:H * size, :W * size].reshape(H, size, W, size).max(axis=(1, 3))
+    return x[: H * size, : W * size].reshape(H, size, W, size).max(axis=(1, 3))
 
 
 def load_mnist_subset() -> tuple[np.ndarray, np.ndarray]:
@@ -86,7 +87,7 @@ def shift_images(X, k: int, seed: int = 0) -> np.ndarray:
     out = np.empty_like(X)
     for i, d in enumerate(rng.integers(0, len(DIRECTIONS), len(X))):
         dy, dx = DIRECTIONS[d]
-        out[i] = P[i, k - dy * k:k - dy * k + H, k - dx * k:k - dx * k + W]
+        out[i] = P[i, k - dy * k : k - dy * k + H, k - dx * k : k - dx * k + W]
     return out
 
 
