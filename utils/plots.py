@@ -16,6 +16,10 @@ import importlib.util
 import warnings
 from pathlib import Path
 
+import numpy as np
+
+from . import checks
+
 KOREAN_FONT_CANDIDATES = (
     "NanumGothic",
     "Noto Sans CJK KR",
@@ -260,6 +264,44 @@ def plot_decision_boundary(
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.legend(loc="best")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_linear_classifier(
+    w, b, X, y, ax=None, padding: float = 0.4, title: str | None = None, legend: bool = True, resolution: int = 200
+):
+    """선형 분류기 ``step(w·x + b)`` 가 1 로 예측하는 곳(빨강)과 0 인 곳(파랑), 경계 직선 w·x + b = 0 을 그립니다.
+
+    :func:`plot_decision_boundary` 와 같은 색·표시(동그라미 = 클래스 0, 네모 = 클래스 1)를 쓰지만,
+    영역 색이 예측값에 고정되어 있어 w = 0 처럼 모든 곳이 한 클래스인 경우도 올바른 색으로 그립니다.
+    w: (2,), b: 숫자, X: (n, 2), y: 0/1 (n,). 그린 Axes 를 돌려줍니다.
+    """
+    import matplotlib.pyplot as plt
+
+    X = checks.matrix(X, "X", n_features=2)
+    y = checks.binary_labels(y, "y")
+    checks.same_length(X, y)
+    w = np.asarray(w, dtype=np.float64).ravel()
+    if w.shape != (2,):
+        raise ValueError(f"w 는 원소 2개여야 합니다 (받은 모양: {np.shape(w)})")
+    b = float(np.asarray(b, dtype=np.float64).ravel()[0]) if np.ndim(b) else float(b)
+    if not (np.all(np.isfinite(w)) and np.isfinite(b)):
+        raise ValueError("w 와 b 에 NaN 이나 무한대가 있으면 안 됩니다")
+    (x0, y0), (x1, y1) = X.min(axis=0) - padding, X.max(axis=0) + padding
+    gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
+    z = w[0] * gx + w[1] * gy + b
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.5, 4.0))
+    ax.contourf(gx, gy, (z >= 0).astype(float), levels=[-0.5, 0.5, 1.5], colors=[PALETTE[0], PALETTE[3]], alpha=0.18)
+    if z.min() < 0 < z.max():
+        ax.contour(gx, gy, z, levels=[0.0], colors="k", linewidths=1.5)
+    scatter_classes(ax, X, y)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    if legend:
+        ax.legend(loc="best")
     if title:
         ax.set_title(title)
     return ax

@@ -243,7 +243,7 @@ def test_plot_linear_classifier_draws_regions_line_and_points():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from utils.lessons.neurons import plot_linear_classifier
+    from utils.plots import plot_linear_classifier
 
     fig, axes = plt.subplots(1, 2)
     ax = plot_linear_classifier([1, 1], -1.5, X2, GATES["AND"], ax=axes[0], title="AND")
@@ -260,7 +260,7 @@ def test_plot_linear_classifier_draws_regions_line_and_points():
 
 
 def test_plot_linear_classifier_bad_input():
-    from utils.lessons.neurons import plot_linear_classifier
+    from utils.plots import plot_linear_classifier
 
     with pytest.raises(ValueError, match="원소 2개"):
         plot_linear_classifier([1, 1, 1], 0, X2, GATES["AND"])

@@ -62,9 +62,17 @@ def test_hangul_renders_without_glyph_warnings(tmp_path):
 
 
 def test_style_is_idempotent():
+    """두 번 불러도 글꼴뿐 아니라 바꾼 rcParams 전체가 같고, 글꼴 목록이 중복으로 쌓이지 않아야 합니다."""
+    import matplotlib as mpl
+
     a = plots.use_course_style()
+    first = {k: mpl.rcParams[k] for k in mpl.rcParams if not k.startswith("backend")}
     b = plots.use_course_style()
+    second = {k: mpl.rcParams[k] for k in mpl.rcParams if not k.startswith("backend")}
     assert a == b
+    assert first == second
+    family = mpl.rcParams["font.sans-serif"]
+    assert len(family) == len(set(family)), "글꼴 목록에 같은 이름이 두 번 들어갔습니다"
 
 
 # ---------------------------------------------------------------- shared figures
