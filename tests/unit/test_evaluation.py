@@ -5,38 +5,15 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-import pandas as pd
 import pytest
+from fakes import thoracic_frame
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import make_pipeline
 
 from utils.lessons import evaluation as ev
-from utils.thoracic import COLUMNS, thoracic_preprocessor
-
-
-def _frame(n=60, seed=0):
-    """load_thoracic().frame 과 같은 열을 가진 작은 가짜 데이터."""
-    rng = np.random.default_rng(seed)
-    f = pd.DataFrame(
-        {
-            "id": np.arange(1, n + 1),
-            "DGN": rng.choice([2, 3, 3, 3, 4], size=n),
-            "PRE4": rng.uniform(2, 5, n).round(2),
-            "PRE5": rng.uniform(1, 2, n).round(2),
-            "PRE6": rng.integers(0, 3, n),
-            **{
-                c: rng.integers(0, 2, n)
-                for c in ["PRE7", "PRE8", "PRE9", "PRE10", "PRE11", "PRE17", "PRE19", "PRE25", "PRE30", "PRE32"]
-            },
-            "PRE14": rng.integers(11, 15, n),
-            "AGE": rng.integers(40, 80, n),
-        }
-    )
-    f["Risk1Yr"] = (rng.random(n) < 0.3).astype(int)
-    f.loc[:3, "Risk1Yr"] = [0, 1, 0, 1]
-    return f[COLUMNS]
+from utils.thoracic import thoracic_preprocessor
 
 
 # --- 오버샘플링 --------------------------------------------------------------------
@@ -200,8 +177,8 @@ def test_bootstrap_ci_contains_auc_and_narrows_with_more_data():
 
 
 # --- 교차 검증 ------------------------------------------------------------------------
-def test_repeated_cv_with_pipeline_on_frame():
-    f = _frame(120, seed=3)
+def test_repeated_cv_with_pipeline_onthoracic_frame():
+    f = thoracic_frame(120, seed=3)
     y = f["Risk1Yr"].to_numpy()
     f["AGE"] = f["AGE"] + 40 * y  # 신호를 심어 둠
     X = f.drop(columns="Risk1Yr")

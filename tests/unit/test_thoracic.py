@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from fakes import thoracic_frame
 
 from utils import thoracic as T
 from utils.data import DatasetError
-from utils.thoracic import COLUMNS
 
 
 def test_codebook_covers_all_18_columns():
@@ -76,7 +76,7 @@ def test_impossible_rule_on_arrays():
 
 
 def test_impossible_mask_on_frame_and_missing_columns():
-    f = _frame()
+    f = thoracic_frame()
     f.loc[0, "PRE5"] = 72.8  # 리터일 수 없음
     f.loc[1, ["PRE4", "PRE5"]] = [3.0, 3.5]  # FEV1 > FVC
     assert T.impossible_mask(f).sum() == 2 and T.impossible_mask(f)[[0, 1]].all()
@@ -85,7 +85,7 @@ def test_impossible_mask_on_frame_and_missing_columns():
 
 
 def test_preprocessor_marks_the_same_rows_as_the_rule():
-    f = _frame(50)
+    f = thoracic_frame(50)
     f.loc[[2, 7], "PRE5"] = [72.8, 9.0]
     f.loc[9, "PRE4"] = 30.0
     A = T.ThoracicPreprocessor()._clean(f)
@@ -93,32 +93,9 @@ def test_preprocessor_marks_the_same_rows_as_the_rule():
     assert np.isnan(A[:, 2]).sum() == 1 and np.isnan(A[9, 2])  # 2 = PRE4
 
 
-def _frame(n=60, seed=0):
-    """load_thoracic().frame 과 같은 열을 가진 작은 가짜 데이터."""
-    rng = np.random.default_rng(seed)
-    f = pd.DataFrame(
-        {
-            "id": np.arange(1, n + 1),
-            "DGN": rng.choice([2, 3, 3, 3, 4], size=n),
-            "PRE4": rng.uniform(2, 5, n).round(2),
-            "PRE5": rng.uniform(1, 2, n).round(2),
-            "PRE6": rng.integers(0, 3, n),
-            **{
-                c: rng.integers(0, 2, n)
-                for c in ["PRE7", "PRE8", "PRE9", "PRE10", "PRE11", "PRE17", "PRE19", "PRE25", "PRE30", "PRE32"]
-            },
-            "PRE14": rng.integers(11, 15, n),
-            "AGE": rng.integers(40, 80, n),
-        }
-    )
-    f["Risk1Yr"] = (rng.random(n) < 0.3).astype(int)
-    f.loc[:3, "Risk1Yr"] = [0, 1, 0, 1]
-    return f[COLUMNS]
-
-
 # --- 전처리기 ----------------------------------------------------------------------
 def test_preprocessor_learns_only_from_fit_data():
-    f = _frame(80)
+    f = thoracic_frame(80)
     train, test = f.iloc[:60], f.iloc[60:].copy()
     pre = T.thoracic_preprocessor().fit(train)
     Z = pre.transform(train)
@@ -136,7 +113,7 @@ def test_preprocessor_learns_only_from_fit_data():
 
 
 def test_preprocessor_imputes_impossible_with_train_median():
-    f = _frame(40)
+    f = thoracic_frame(40)
     f.loc[0, "PRE5"] = 70.0
     pre = T.thoracic_preprocessor(scale=False).fit(f)
     Z = pre.transform(f)
@@ -145,7 +122,7 @@ def test_preprocessor_imputes_impossible_with_train_median():
 
 
 def test_preprocessor_rare_and_unseen_dgn_go_to_rare_column():
-    f = _frame(60)
+    f = thoracic_frame(60)
     f.loc[0, "DGN"] = 8  # 한 명뿐 → 드묾
     pre = T.thoracic_preprocessor(min_frequency=3).fit(f)
     names = list(pre.get_feature_names_out())
@@ -158,7 +135,7 @@ def test_preprocessor_rare_and_unseen_dgn_go_to_rare_column():
 
 
 def test_preprocessor_lecture_array_and_keep_id():
-    f = _frame(30)
+    f = thoracic_frame(30)
     arr = f.to_numpy(dtype=float)[:, :17]
     pre = T.thoracic_preprocessor(drop_id=False, one_hot_dgn=False).fit(arr)
     names = list(pre.get_feature_names_out())
@@ -172,6 +149,6 @@ def test_preprocessor_bad_input():
     with pytest.raises(ValueError, match="열"):
         T.thoracic_preprocessor().fit(pd.DataFrame({"id": [1, 2]}))
     with pytest.raises(ValueError, match="min_frequency"):
-        T.thoracic_preprocessor(min_frequency=0).fit(_frame())
+        T.thoracic_preprocessor(min_frequency=0).fit(thoracic_frame())
     with pytest.raises(ValueError, match="fit"):
-        T.thoracic_preprocessor().transform(_frame())
+        T.thoracic_preprocessor().transform(thoracic_frame())
