@@ -451,6 +451,8 @@ def run_notebook(
                 kernel_name="python3",
                 cwd=str(path.parent),
                 engine_name=_ENGINE,
+                # 셀마다 출력 노트북을 디스크에 다시 쓰지 않음(그림이 많으면 노트북마다 몇 초): 끝날 때 한 번만 씀
+                request_save_on_cell_execute=False,
                 progress_bar=progress is True,
                 log_output=False,
                 execution_timeout=timeout,
