@@ -113,8 +113,8 @@ import utils  # 코스 공통 도우미: 시드, 한글 글꼴, 데이터, 환�
 
 SETUP_CALL_TF = "ENV = utils.setup(seed=42)  # 한글 글꼴 + 시드 고정 + 결정적 연산 + 버전·장치 출력"
 SETUP_CALL_NO_TF = (
-    "ENV = utils.setup(seed=42, tensorflow=False)  # 한글 글꼴 + 시드 고정(Python·NumPy) + 버전 출력. "
-    "이 노트북은 TensorFlow를 쓰지 않아 불러오지 않습니다(빠른 시작)"
+    "# 이 노트북은 TensorFlow를 쓰지 않으므로 불러오지 않습니다(빠른 시작). 시드는 Python·NumPy만 고정합니다.\n"
+    "ENV = utils.setup(seed=42, tensorflow=False)  # 한글 글꼴 + 시드 고정 + 버전 출력"
 )
 
 
