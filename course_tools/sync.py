@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from utils.course import COURSE, badge
+from utils.course import COURSE, Lesson, badge
+from utils.course import lesson as find_lesson
 
 from . import NOTEBOOK_DIR, ROOT
 
@@ -108,19 +109,31 @@ if found is None or ("google.colab" in sys.modules and found.COURSE_RELEASE != C
 
 import utils  # 코스 공통 도우미: 시드, 한글 글꼴, 데이터, 환경 확인
 
-ENV = utils.setup(seed=42)  # 한글 글꼴 + 시드 고정 + 결정적 연산 + 버전·장치 출력'''
+<<SETUP_CALL>>'''
+
+SETUP_CALL_TF = "ENV = utils.setup(seed=42)  # 한글 글꼴 + 시드 고정 + 결정적 연산 + 버전·장치 출력"
+SETUP_CALL_NO_TF = (
+    "# 이 노트북은 TensorFlow를 쓰지 않으므로 불러오지 않습니다(빠른 시작). 시드는 Python·NumPy만 고정합니다.\n"
+    "ENV = utils.setup(seed=42, tensorflow=False)  # 한글 글꼴 + 시드 고정 + 버전 출력"
+)
 
 
-def setup_cell_source(repo: str, ref: str, course_id: str = "dlcourse-ko") -> str:
+def setup_cell_source(repo: str, ref: str, course_id: str = "dlcourse-ko", tensorflow: bool = True) -> str:
     """모든 노트북의 공통 설정 셀 (태그 ``setup``). 다시 실행해도 안전하고, 두 번째부터는 설치 없이 조용합니다.
 
     찾은 ``utils`` 가 이 코스의 것(표식 ``utils.COURSE_ID``)이고 같은 저장소·ref(``utils.COURSE_RELEASE``)
     인지 확인합니다. Colab 에서 없거나 다른 ref 면 ``pip install --no-deps --force-reinstall`` 로 설치하고
     예전 모듈을 잊습니다. 이름만 같은 다른 ``utils``(학습자의 utils.py, 다른 패키지의 최상위 utils)가
     가리고 있으면 그 경로와 고치는 법을 한국어로 알려 주고 ImportError 로 멈춥니다(AttributeError 가 아니라).
+
+    ``tensorflow=False``(강의의 ``Lesson.tensorflow``)면 마지막 줄이 ``utils.setup(seed=42, tensorflow=False)`` 가
+    되어 TensorFlow 를 불러오지 않습니다. 그 밖의 줄은 모든 노트북에서 같습니다.
     """
     return (
-        SETUP_CELL_TEMPLATE.replace("<<COURSE_ID>>", course_id).replace("<<REPOSITORY>>", repo).replace("<<REF>>", ref)
+        SETUP_CELL_TEMPLATE.replace("<<COURSE_ID>>", course_id)
+        .replace("<<REPOSITORY>>", repo)
+        .replace("<<REF>>", ref)
+        .replace("<<SETUP_CALL>>", SETUP_CALL_TF if tensorflow else SETUP_CALL_NO_TF)
     )
 
 
@@ -186,11 +199,11 @@ def sync(
         problems.append(f"{release_file.name}: 패키지 안의 저장소 주소·ref 가 설정과 다릅니다")
         if not check:
             release_file.write_text(want_release, encoding="utf-8")
-    setup_source = setup_cell_source(repo, ref, cfg["course_id"])
-    for path in notebook_paths(directory):
+    for lesson, path in zip(COURSE, notebook_paths(directory)):
         if not path.is_file():
             problems.append(f"{path.name}: COURSE 에 있는 노트북 파일이 없습니다")
             continue
+        setup_source = setup_cell_source(repo, ref, cfg["course_id"], tensorflow=lesson.tensorflow)
         nb = nbformat.read(path, as_version=4)
         found = _sync_notebook(nb, path.name, setup_source, badge(path.name, repo, ref))
         problems += found
@@ -208,7 +221,13 @@ def sync(
     return problems
 
 
-def standard_setup_cell(pyproject: Path = ROOT / "pyproject.toml") -> str:
-    """설정(``[tool.dlcourse]``)대로의 공통 설정 셀 — 테스트와 sync 가 비교하는 표준."""
+def standard_setup_cell(pyproject: Path = ROOT / "pyproject.toml", lesson: Lesson | str | None = None) -> str:
+    """설정(``[tool.dlcourse]``)대로의 공통 설정 셀 — 테스트와 sync 가 비교하는 표준.
+
+    ``lesson`` (강의, 번호 또는 파일 이름)을 주면 그 강의의 ``tensorflow`` 값을 따릅니다. 주지 않으면 TF 를 쓰는 판입니다.
+    """
     cfg = config(pyproject)
-    return setup_cell_source(cfg["repository"], cfg["ref"], cfg["course_id"])
+    if isinstance(lesson, str):
+        lesson = find_lesson(lesson)
+    tensorflow = True if lesson is None else lesson.tensorflow
+    return setup_cell_source(cfg["repository"], cfg["ref"], cfg["course_id"], tensorflow=tensorflow)

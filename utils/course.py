@@ -17,12 +17,15 @@ BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
 
 @dataclass(frozen=True)
 class Lesson:
-    """코스 지도의 한 줄: 노트북 파일 이름, 제목, 한 줄 설명, 시간 목표."""
+    """코스 지도의 한 줄: 노트북 파일 이름, 제목, 한 줄 설명, 시간 목표, TensorFlow 사용 여부."""
 
     filename: str
     title: str
     summary: str
     budget_s: int = 60  # 2코어 CPU 에서의 실행 시간 목표(초). 보고서용이며 테스트를 실패시키지 않습니다.
+    # 노트북이 TensorFlow/Keras 를 쓰는가. False 면 공통 설정 셀이 TF 를 불러오지 않습니다
+    # (``utils.setup(..., tensorflow=False)``; TF import 만 이 기계에서 5~8 초). 저장소 테스트가 노트북과 맞는지 확인합니다.
+    tensorflow: bool = True
 
     @property
     def number(self) -> str:
@@ -52,6 +55,7 @@ COURSE: tuple[Lesson, ...] = (
         "맥컬록-피츠 뉴런, 퍼셉트론, XOR의 벽",
         "논리 게이트 뉴런, 로젠블랫의 학습 규칙, 선 하나로는 풀 수 없는 XOR",
         8,
+        tensorflow=False,
     ),
     Lesson(
         "03_mlp_backprop.ipynb",

@@ -34,6 +34,7 @@ class EnvInfo:
     keras: str | None = None
     numpy: str | None = None
     gpus: list[str] = field(default_factory=list)
+    tf_loaded: bool = True  # False: TF 를 일부러 불러오지 않음 (``describe_environment(import_tensorflow=False)``)
 
     @property
     def device(self) -> str:
@@ -46,13 +47,14 @@ class EnvInfo:
 
     def summary(self, extra: list[tuple[str, str]] | None = None) -> str:
         where = "Google Colab" if self.colab else "로컬(local)"
+        missing = "설치되지 않음" if self.tf_loaded else "불러오지 않음 (이 노트북은 쓰지 않음)"
         rows = [
             ("실행 위치", where),
             ("Python", self.python),
-            ("TensorFlow", self.tensorflow or "설치되지 않음"),
-            ("Keras", self.keras or "설치되지 않음"),
+            ("TensorFlow", self.tensorflow or missing),
+            ("Keras", self.keras or missing),
             ("NumPy", self.numpy or "설치되지 않음"),
-            ("장치(device)", self.device),
+            ("장치(device)", self.device if self.tf_loaded else "CPU (NumPy만 씀)"),
         ] + list(extra or [])
         width = max(len(k) for k, _ in rows)
         return "\n".join(f"{k:<{width}} : {v}" for k, v in rows)
@@ -109,6 +111,7 @@ def describe_environment(import_tensorflow: bool = True) -> EnvInfo:
         python=platform.python_version(),
         platform=f"{platform.system()} {platform.machine()}",
         colab=is_colab(),
+        tf_loaded=import_tensorflow,
     )
     try:
         import numpy as np
@@ -129,12 +132,15 @@ def describe_environment(import_tensorflow: bool = True) -> EnvInfo:
     return info
 
 
-def seed_everything(seed: int = DEFAULT_SEED, deterministic: bool = True) -> int:
+def seed_everything(seed: int = DEFAULT_SEED, deterministic: bool = True, tensorflow: bool = True) -> int:
     """Python, NumPy, (있으면) Keras/TensorFlow 의 난수 시드를 한 번에 고정합니다.
 
     ``deterministic=True`` 이면 TF 의 결정적 연산(op determinism)도 켭니다. 같은 시드, 같은
     스레드 수, 같은 기계에서는 실행할 때마다 같은 가중치가 나옵니다. 다른 기계나 GPU 에서는
     마지막 자리가 달라질 수 있으므로 노트북의 assert 는 항상 여유(margin)를 둡니다.
+
+    ``tensorflow=False`` 면 TensorFlow 를 불러오지 않고 Python 과 NumPy 만 고정합니다(TF 를 쓰지 않는
+    노트북의 빠른 시작용). 다만 TF 가 이미 불러와져 있으면 Keras/TF 시드도 함께 고정합니다(불러오는 비용이 없으므로).
     """
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f"seed 는 0 이상의 정수여야 합니다 (받은 값: {seed!r})")
@@ -146,6 +152,8 @@ def seed_everything(seed: int = DEFAULT_SEED, deterministic: bool = True) -> int
         np.random.seed(seed)
     except ImportError:
         pass
+    if not tensorflow and "tensorflow" not in sys.modules:
+        return seed
     try:
         tf = load_tensorflow()
         import keras
@@ -157,18 +165,27 @@ def seed_everything(seed: int = DEFAULT_SEED, deterministic: bool = True) -> int
     return seed
 
 
-def setup(seed: int = DEFAULT_SEED, deterministic: bool = True, verbose: bool = True) -> EnvInfo:
+def setup(
+    seed: int = DEFAULT_SEED, deterministic: bool = True, verbose: bool = True, tensorflow: bool = True
+) -> EnvInfo:
     """모든 노트북의 설정 셀이 부르는 한 번의 호출. 여러 번 불러도 안전합니다.
 
     1. 한글 글꼴과 코스 공통 그림 스타일 적용 (:func:`utils.plots.use_course_style`)
     2. 시드 고정과 결정적 연산 (:func:`seed_everything`)
     3. 실행 환경 출력 (Python, TensorFlow, Keras, NumPy, 장치)
+
+    ``tensorflow=False`` 는 TensorFlow·Keras 를 쓰지 않는 노트북용입니다. TF 를 불러오지 않으므로
+    (이 기계에서 import 만 5~8 초) 시작이 빠르고, Python·NumPy 시드만 고정하며, TF 를 불러오지 않았다고 출력합니다.
     """
     from .plots import use_course_style
 
     use_course_style()
-    info = describe_environment()
-    seed_everything(seed, deterministic=deterministic)
+    info = describe_environment(import_tensorflow=tensorflow)
+    seed_everything(seed, deterministic=deterministic, tensorflow=tensorflow)
     if verbose:
-        print(info.summary([("시드(seed)", f"{seed} (결정적 연산: {'켜짐' if deterministic else '꺼짐'})")]))
+        if tensorflow:
+            seeded = f"{seed} (결정적 연산: {'켜짐' if deterministic else '꺼짐'})"
+        else:
+            seeded = f"{seed} (Python·NumPy)"
+        print(info.summary([("시드(seed)", seeded)]))
     return info

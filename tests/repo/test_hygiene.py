@@ -102,10 +102,11 @@ def test_skeleton_sections_badge_and_goals(notebook):
 
 
 def test_setup_then_parameters_cells(notebook):
-    _path, nb = notebook
+    path, nb = notebook
     code_cells = [c for c in nb.cells if c.cell_type == "code"]
     assert "setup" in code_cells[0].metadata.get("tags", []), "첫 코드 셀은 공통 설정 셀이어야 합니다"
-    assert code_cells[0].source == standard_setup_cell(), "공통 설정 셀이 표준과 다릅니다 (make colab)"
+    want = standard_setup_cell(lesson=path.name)
+    assert code_cells[0].source == want, "공통 설정 셀이 표준과 다릅니다 (make colab)"
     assert "parameters" in code_cells[1].metadata.get("tags", []), "둘째 코드 셀은 parameters 태그 셀이어야 합니다"
     assert re.search(r"^QUICK = False", code_cells[1].source, re.M)
     tagged = [

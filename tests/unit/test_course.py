@@ -74,6 +74,20 @@ def test_setup_cell_is_colab_guarded_and_rerun_safe():
     compile(src, "setup", "exec")
 
 
+def test_setup_cell_follows_each_lessons_tensorflow_flag():
+    """TF 를 쓰지 않는 강의의 설정 셀만 ``tensorflow=False`` 로 부르고, 나머지 줄은 모든 강의가 같습니다."""
+    with_tf, without_tf = S.standard_setup_cell(), S.standard_setup_cell(lesson="02")
+    assert with_tf.endswith(S.SETUP_CALL_TF) and "tensorflow=False" not in with_tf
+    assert without_tf.endswith(S.SETUP_CALL_NO_TF) and "utils.setup(seed=42, tensorflow=False)" in without_tf
+    assert with_tf.removesuffix(S.SETUP_CALL_TF) == without_tf.removesuffix(S.SETUP_CALL_NO_TF)
+    compile(without_tf, "setup", "exec")
+    for lesson in C.COURSE:
+        want = S.SETUP_CALL_TF if lesson.tensorflow else S.SETUP_CALL_NO_TF
+        assert S.standard_setup_cell(lesson=lesson).endswith(want)
+        assert S.standard_setup_cell(lesson=lesson.number) == S.standard_setup_cell(lesson=lesson)
+    assert C.lesson("02").tensorflow is False and C.lesson("00").tensorflow is True
+
+
 def test_course_map_links_every_lesson_without_repository_files():
     md = C.course_map_markdown()
     assert md.count("\n") == len(C.COURSE) + 1

@@ -38,7 +38,28 @@ def test_describe_environment_reports_versions():
 
 def test_describe_without_tensorflow():
     info = env.describe_environment(import_tensorflow=False)
-    assert info.tensorflow is None and "설치되지 않음" in info.summary()
+    assert info.tensorflow is None and info.keras is None and not info.tf_loaded
+    text = info.summary()
+    assert "불러오지 않음" in text and "설치되지 않음" not in text
+
+
+def test_setup_without_tensorflow_never_imports_it_and_still_seeds():
+    """새 프로세스에서 setup(tensorflow=False): TF·Keras 는 sys.modules 에 없고, Python·NumPy 시드는 고정됩니다."""
+    code = (
+        "import random, sys; import numpy as np; import utils\n"
+        "info = utils.setup(seed=5, tensorflow=False)\n"
+        "first = (random.random(), np.random.rand())\n"
+        "utils.setup(seed=5, tensorflow=False, verbose=False)\n"
+        "assert (random.random(), np.random.rand()) == first\n"
+        "utils.seed_everything(5, tensorflow=False)\n"
+        "assert info.tensorflow is None\n"
+        "print('modules', 'tensorflow' in sys.modules, 'keras' in sys.modules)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "modules False False" in proc.stdout
+    assert "TensorFlow : 불러오지 않음" in proc.stdout and "시드(seed)" in proc.stdout
+    assert proc.stderr == ""
 
 
 def _tiny_model_weights(seed):
