@@ -322,7 +322,9 @@ def cli_runs(tmp_path_factory):
     nbformat.write(nb, folder / "07_lung_cancer_survival.ipynb")
     env = {**os.environ, "TERM": "xterm", "COLUMNS": "120"}
     outs = {kind: tmp_path_factory.mktemp(f"out-{kind}") for kind in ("tty", "log")}
-    log = subprocess.Popen(_cli(outs["log"], folder), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    log = subprocess.Popen(
+        _cli(outs["log"], folder), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
     piped = {}
     reader = threading.Thread(target=lambda: piped.update(out=log.communicate(timeout=300)[0]), daemon=True)
     reader.start()
