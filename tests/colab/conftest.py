@@ -10,14 +10,20 @@ from colab_env import KERNEL_NAME, ColabEnv, build_wheel, colab_python, ensure_e
 
 
 @pytest.fixture(scope="session")
-def colab_env(tmp_path_factory) -> ColabEnv:
+def course_wheel(tmp_path_factory):
+    """이 저장소의 휠 — 한 번만 만들어 이 계층의 모든 테스트가 씁니다 (``pip wheel`` 은 빌드 환경을 새로 만들어 몇 초)."""
+    return build_wheel(tmp_path_factory.mktemp("wheelhouse"))
+
+
+@pytest.fixture(scope="session")
+def colab_env(tmp_path_factory, course_wheel) -> ColabEnv:
     if colab_python() is None:
         message = "Python 3.13 이 없어 Colab 과 같은 실행 계층을 건너뜁니다 (DLCOURSE_COLAB_PYTHON 으로 지정)"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
     python, seconds = ensure_environment()
-    wheel = build_wheel(tmp_path_factory.mktemp("wheelhouse"))
+    wheel = course_wheel
     run_checked([str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", "--no-index", str(wheel)])
     env = ColabEnv(python=python, wheel=wheel, install_seconds=seconds)
     env.pip_log = tmp_path_factory.mktemp("pip") / "calls.jsonl"
