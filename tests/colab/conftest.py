@@ -47,3 +47,19 @@ def colab_kernel(colab_env, tmp_path_factory):
         encoding="utf-8",
     )
     return jupyter
+
+
+def pytest_terminal_summary(terminalreporter):
+    """노트북마다 빠른 모드(QUICK) 실행 시간: 이 계층의 시간은 거의 다 여기서 나옵니다 (강의 목표와 나란히)."""
+    import sys
+
+    from utils.course import lesson
+
+    module = sys.modules.get("test_colab_run")  # 이 계층을 실행했을 때만
+    TIMES = getattr(module, "TIMES", None)
+    if TIMES:
+        parts = [
+            f"{number} {total:.0f} s ({second:.0f} s/회, 목표 {lesson(number).budget_s} s)"
+            for number, (total, _, second) in sorted(TIMES.items())
+        ]
+        terminalreporter.write_line("Colab 계층, 빠른 모드로 두 번 실행: " + " · ".join(parts))
