@@ -39,7 +39,7 @@ test-fast: install
 
 # 학습자가 보는 화면 사진: screenshots/ (JupyterLab 과 HTML 로 렌더링한 모든 노트북)
 screenshots: install browser-deps
-	$(BIN)/python -m pytest tests/browser -q
+	DLCOURSE_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser -q
 	@ls -1 screenshots/
 
 colab: install

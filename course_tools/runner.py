@@ -355,21 +355,39 @@ def _register_engine() -> None:
 
     class ProgressEngine(NBClientEngine):
         listener: ProgressLine | None = None
+        # 마지막으로 실행한 노트북(메모리). 셀 시간 초과·커널 죽음이면 papermill 이 결과 노트북을 쓰지 않으므로
+        # (request_save_on_cell_execute=False: 끝날 때 한 번만 씀) run_notebook 이 이것을 대신 씁니다.
+        last_nb = None
 
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+            cls.last_nb = nb_man.nb
             listener = cls.listener
+            running = [None]  # 지금 실행 중인 셀의 위치
+            original_start, original_complete = nb_man.cell_start, nb_man.cell_complete
+
+            def cell_start(cell, cell_index=None, **kw):
+                running[0] = cell_index
+                return original_start(cell, cell_index=cell_index, **kw)
+
+            def cell_complete(cell, cell_index=None, **kw):
+                out = original_complete(cell, cell_index=cell_index, **kw)
+                if listener is not None:
+                    listener.cell_done()
+                return out
+
+            nb_man.cell_start, nb_man.cell_complete = cell_start, cell_complete
             if listener is not None:
                 listener.set_total(len(nb_man.nb.cells))
-                original = nb_man.cell_complete
-
-                def cell_complete(cell, cell_index=None, **kw):
-                    out = original(cell, cell_index=cell_index, **kw)
-                    listener.cell_done()
-                    return out
-
-                nb_man.cell_complete = cell_complete
-            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+            try:
+                return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+            except BaseException:
+                # 시간 초과(CellTimeoutError)·커널 죽음(DeadKernelError)은 CellExecutionError 가 아니어서 papermill 이
+                # 그 셀을 '완료'로 적습니다. 실패한 셀로 고쳐 적어 보고서가 그 셀을 가리키게 합니다.
+                if running[0] is not None:
+                    meta = nb_man.nb.cells[running[0]].metadata.setdefault("papermill", {})
+                    meta["status"], meta["exception"] = "failed", True
+                raise
 
     papermill_engines.register(_ENGINE, ProgressEngine)
 
@@ -439,8 +457,10 @@ def run_notebook(
     old = os.environ.get(METRICS_ENV)
     os.environ[METRICS_ENV] = str(metrics_file)
     listener = progress if isinstance(progress, ProgressLine) else None
+    executed.unlink(missing_ok=True)  # 지난 실행의 결과 노트북을 이번 것으로 착각하지 않게
     _register_engine()
     _engine_class().listener = listener
+    _engine_class().last_nb = None
     start = time.perf_counter()
     try:
         with _PeakMemory() as mem:
@@ -466,13 +486,20 @@ def run_notebook(
         result.error = f"{exc.ename}: {exc.evalue}".strip()
         result.error_detail = _ANSI.sub("", "\n".join(exc.traceback)).strip() or result.error
         result.error_cell = exc.source
-    except Exception as exc:
+    except Exception as exc:  # 셀 시간 초과, 커널 죽음, 커널을 띄우지 못함 등
         result.status = "FAILED"
-        lines = [ln for ln in _ANSI.sub("", str(exc)).strip().splitlines() if ln.strip()]
-        result.error = f"{type(exc).__name__}: {lines[-1]}" if lines else type(exc).__name__
+        lines = [ln.strip() for ln in _ANSI.sub("", str(exc)).strip().splitlines() if ln.strip()]
+        result.error = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
         result.error_detail = _ANSI.sub("", str(exc)).strip() or result.error
+        partial = _engine_class().last_nb
+        if partial is not None and not executed.is_file():  # 실패한 셀까지의 출력과 셀별 시간을 남김
+            import nbformat
+
+            with contextlib.suppress(Exception):
+                nbformat.write(partial, executed)
     finally:
         _engine_class().listener = None
+        _engine_class().last_nb = None
         if old is None:
             os.environ.pop(METRICS_ENV, None)
         else:

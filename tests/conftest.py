@@ -98,7 +98,8 @@ def http_server():
     handler = type("Handler", (_Handler,), {"routes": {}, "hits": {}})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # poll_interval: shutdown() 이 기다리는 시간 (기본 0.5초면 이 fixture 를 쓰는 테스트마다 0.5초를 버림)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
 
     class Ctl:

@@ -5,8 +5,9 @@
   오류 대화상자가 없는지, 커널이 시작되는지, 첫 코드 셀들이 실행되는지, 한글 제목이 글자로 있는지 확인합니다.
 - 모든 노트북을 nbconvert 로 HTML 로 바꿔 브라우저로 열고, 제목과 그림(img, 크기 > 0)을 확인합니다.
 
-화면 사진은 git 에서 제외된 ``screenshots/`` 에 저장됩니다 (``make screenshots``). 사람이 직접 보고 그림의
-한글이 네모(□)가 아닌지 확인하세요. 브라우저를 시작할 수 없으면 건너뛰지 않고 이유와 함께 실패합니다.
+화면 사진은 ``make screenshots`` 로 실행할 때(``DLCOURSE_SCREENSHOTS=1``) git 에서 제외된 ``screenshots/`` 에
+저장됩니다. 사람이 직접 보고 그림의 한글이 네모(□)가 아닌지 확인하세요. 사진은 검사가 아니므로 ``make test`` 는
+찍지 않습니다(긴 노트북의 전체 페이지 사진은 한 장에 몇 초). 브라우저를 시작할 수 없으면 건너뛰지 않고 이유와 함께 실패합니다.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from utils import course
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "screenshots"
+TAKE_SHOTS = os.environ.get("DLCOURSE_SCREENSHOTS") == "1"  # make screenshots
 NOTEBOOKS = [ROOT / "notebooks" / lesson.filename for lesson in course.COURSE]
 CHROMIUM = os.environ.get("DLCOURSE_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 CHROME_ARGS = [
@@ -57,7 +59,8 @@ def browser():
         from playwright.sync_api import sync_playwright
     except ImportError:
         pytest.fail("playwright 파이썬 패키지가 없습니다: pip install -e . (requirements.txt 에 있음)")
-    SHOTS.mkdir(exist_ok=True)
+    if TAKE_SHOTS:
+        SHOTS.mkdir(exist_ok=True)
     with sync_playwright() as pw:
         try:
             b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS, headless=True)
@@ -126,6 +129,11 @@ def jupyterlab(tmp_path_factory):
     log.close()
 
 
+def _shot(page, name: str, **kwargs) -> None:
+    if TAKE_SHOTS:
+        page.screenshot(path=str(SHOTS / name), **kwargs)
+
+
 def _korean_plot_notebook() -> str:
     for name in ("07_lung_cancer_survival.ipynb", "05_vanishing_gradient_relu.ipynb", "02_perceptron_xor.ipynb"):
         if (ROOT / "notebooks" / name).exists():
@@ -183,7 +191,7 @@ def test_jupyterlab_opens_00_and_runs_first_cells(browser, jupyterlab):
     assert any("장치(device)" in t for t in setup_out), setup_out
     assert not any("Error" in t for t in setup_out), setup_out
     _assert_no_dialog(page, name)
-    page.screenshot(path=str(SHOTS / "jupyterlab_00_getting_started.png"))
+    _shot(page, "jupyterlab_00_getting_started.png")
     assert errors == [], errors
     page.close()
 
@@ -198,7 +206,7 @@ def test_jupyterlab_opens_a_notebook_with_korean_plots(browser, jupyterlab):
     images = page.locator(f"{PANEL} .jp-OutputArea-output img")
     images.first.wait_for(timeout=60_000)
     assert images.count() >= 1
-    page.screenshot(path=str(SHOTS / f"jupyterlab_{name[:-6]}.png"))
+    _shot(page, f"jupyterlab_{name[:-6]}.png")
     assert errors == [], errors
     page.close()
 
@@ -229,5 +237,5 @@ def test_static_html_has_title_and_figures(browser, html_dir, nb_path):
     assert len(sizes) >= 2, f"{nb_path.name}: 그림이 {len(sizes)}개"
     assert all(w > 0 and h > 0 and shown > 0 for w, h, shown in sizes), sizes
     assert "역사적 배경" in page.locator("body").inner_text()
-    page.screenshot(path=str(SHOTS / f"html_{nb_path.stem}.png"), full_page=True)
+    _shot(page, f"html_{nb_path.stem}.png", full_page=True)
     page.close()

@@ -1,5 +1,6 @@
 """인터넷도 미러도 없는 기계: 저장소에 들어 있는 21 KB CSV 만으로 ``make run`` 이 00, 07, 08 을 실행하고,
 사진 압축 파일이 필요한 노트북(01)은 기존의 분명한 안내(인터넷 확인 / 직접 받기 / DLCOURSE_MIRROR)로 멈춥니다.
+두 확인은 ``make run`` 한 번(``--only 00 01 07 08``)의 결과를 함께 봅니다.
 
 네트워크는 ``unshare -n`` (빈 네트워크 이름 공간, root 필요)으로 실제로 끊습니다. ``make run`` 과 같은 명령
 (``python -m course_tools run``)을 빠른 모드로 씁니다.
@@ -42,22 +43,44 @@ def _offline(args, out):
     return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
 
 
-def test_no_network_no_mirror_runs_the_notebooks_that_need_only_the_shipped_csv(tmp_path):
-    done = _offline(["--only", "00", "07", "08"], tmp_path / "runs")
-    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
-    report = (tmp_path / "runs" / "report.md").read_text(encoding="utf-8")
+@pytest.fixture(scope="module")
+def offline_run(tmp_path_factory):
+    """한 번의 ``make run`` (빠른 모드, 네트워크·미러 없음): 00, 07, 08 과 사진이 필요한 01.
+
+    두 테스트가 같은 실행을 봅니다(메인 작업 프로세스와 커널 시작을 한 번만 치름). 이 체크아웃의 dataset/ 에
+    사진 압축 파일이 있으면(개발 기계) '없을 때'를 재현할 수 없으므로 01 은 빼고 실행합니다.
+    """
+    photos = any((ROOT / "dataset").glob("cats_and_dogs_filtered*"))
+    out = tmp_path_factory.mktemp("offline") / "runs"
+    done = _offline(["--only", "00", "07", "08"] if photos else ["--only", "00", "01", "07", "08"], out)
+    return done, out, photos
+
+
+def _summary_rows(out):
+    report = (out / "report.md").read_text(encoding="utf-8")
     summary = report.split("## 오래 걸린 셀")[0]  # 요약 표만 (아래의 셀별 시간 표 제외)
-    rows = [line for line in summary.splitlines() if line.startswith("| 0")]
-    assert len(rows) == 3 and all(row.split("|")[2].strip() == "ok" for row in rows), rows
-    assert "3/3" in report
+    return {
+        row.split("|")[1].strip()[:2]: row.split("|")[2].strip()
+        for row in summary.splitlines()
+        if row.startswith("| 0")
+    }
 
 
-def test_no_network_no_mirror_photo_notebook_fails_with_the_clear_message(tmp_path, monkeypatch):
-    # 사진이 캐시에 없는 상태: 이 체크아웃의 dataset/ 에 압축 파일이 있으면 (개발 기계) 그 노트북은 건너뜀
-    if any((ROOT / "dataset").glob("cats_and_dogs_filtered*")):
+def test_no_network_no_mirror_runs_the_notebooks_that_need_only_the_shipped_csv(offline_run):
+    done, out, photos = offline_run
+    status = _summary_rows(out)
+    assert {nb: status.get(nb) for nb in ("00", "07", "08")} == {"00": "ok", "07": "ok", "08": "ok"}, (
+        status,
+        done.stdout[-4000:] + done.stderr[-2000:],
+    )
+    assert done.returncode == (0 if photos else 1)  # 01 만 실패
+
+
+def test_no_network_no_mirror_photo_notebook_fails_with_the_clear_message(offline_run):
+    done, out, photos = offline_run
+    if photos:
         pytest.skip("이 체크아웃의 dataset/ 에 사진이 이미 있어 '없을 때'를 재현할 수 없습니다")
-    done = _offline(["--only", "01"], tmp_path / "runs")
-    assert done.returncode != 0
-    report = (tmp_path / "runs").glob("01_*.ipynb")
-    text = done.stdout + "".join(p.read_text(encoding="utf-8") for p in report)
+    assert _summary_rows(out).get("01") == "FAILED", done.stdout[-3000:]
+    text = done.stdout + "".join(p.read_text(encoding="utf-8") for p in out.glob("01_*.ipynb"))
+    text += (out / "report.md").read_text(encoding="utf-8")
     assert "DLCOURSE_MIRROR" in text and "cats_and_dogs_filtered.zip" in text, text[-3000:]

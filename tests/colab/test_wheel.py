@@ -14,7 +14,7 @@ import sys
 import sysconfig
 from pathlib import Path
 
-from colab_env import ROOT, build_wheel, run_checked
+from colab_env import ROOT, run_checked
 
 from course_tools.sync import config
 from utils.course import COURSE
@@ -45,8 +45,8 @@ print(json.dumps({
 '''
 
 
-def test_installed_wheel_stands_on_its_own(tmp_path):
-    wheel = build_wheel(tmp_path / "wheelhouse")
+def test_installed_wheel_stands_on_its_own(tmp_path, course_wheel):
+    wheel = course_wheel
     venv = tmp_path / "venv"
     run_checked([sys.executable, "-m", "venv", "--without-pip", str(venv)])
     python = venv / "bin" / "python"
@@ -95,11 +95,10 @@ def test_installed_wheel_stands_on_its_own(tmp_path):
     assert "준비 중" not in info["map"] and "0개" not in info["map"]
 
 
-def test_wheel_ships_the_learner_package_only(tmp_path):
+def test_wheel_ships_the_learner_package_only(course_wheel):
     import zipfile
 
-    wheel = build_wheel(tmp_path / "wheelhouse")
-    names = zipfile.ZipFile(wheel).namelist()
+    names = zipfile.ZipFile(course_wheel).namelist()
     tops = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
     assert tops == {"utils"}, tops  # course_tools, tests, notebooks, dataset 은 휠에 없음
     assert "utils/_release.py" in names

@@ -93,7 +93,7 @@ def test_readme_has_the_two_commands_and_ci_runs_the_test_one():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make run" in readme and "make test" in readme
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert re.search(r"^make test$", ci, re.M)
+    assert re.search(r"^make test( |$)", ci, re.M)  # README 의 명령 그대로 (종료 코드는 시간 기록 뒤에 돌려줌)
     assert "DLCOURSE_MIRROR" in ci and "shared/datasets" in ci
 
 

@@ -73,7 +73,8 @@ class _Server:
         self.routes, self.hits = routes, hits
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        # poll_interval: close() 의 shutdown() 이 기다리는 시간 (기본 0.5초)
+        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
 
     def route(self, path: str, body: bytes, trickle: float = 0.0) -> str:
@@ -131,7 +132,9 @@ def toy_zip(n_per_class: int = 150) -> tuple[bytes, list[str], dict]:
 
 
 _CHILD = r"""
-import json, os, pathlib, sys, time, warnings
+import json, os, pathlib, signal, sys, time, warnings
+# 부모가 SIGINT 를 무시하는 채로 시작했어도(백그라운드 작업, nohup) KeyboardInterrupt 가 나게
+signal.signal(signal.SIGINT, signal.default_int_handler)
 cfg = json.loads(sys.argv[1])
 sys.path.insert(0, cfg["root"])
 from tests.unit.test_faults import make_ds  # 같은 장난감 데이터셋 정의

@@ -297,33 +297,39 @@ def test_progress_line_in_a_terminal_updates_in_place():
     assert final.startswith("[1/2] 00_a.ipynb  FAILED  1.0초") and "…" in final
 
 
-def _run_cli(tmp_path, folder, tty: bool):
-    """실제 프로세스로 ``python -m course_tools run`` 을 실행하고 (종료 코드, 표준 출력)을 돌려줍니다."""
-    import os
-    import subprocess
+def _cli(out, folder):
     import sys
 
-    cmd = [
-        sys.executable,
-        "-m",
-        "course_tools",
-        "run",
-        "--only",
-        "00",
-        "07",
-        "--notebook-dir",
-        str(folder),
-        "--out",
-        str(tmp_path / "out"),
-    ]
-    env = {**os.environ, "TERM": "xterm", "COLUMNS": "120"}
-    if not tty:
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300, check=False)
-        return proc.returncode, proc.stdout
-    import pty
+    cmd = [sys.executable, "-m", "course_tools", "run", "--only", "00", "07"]
+    return [*cmd, "--notebook-dir", str(folder), "--out", str(out)]
 
+
+@pytest.fixture(scope="module")
+def cli_runs(tmp_path_factory):
+    """실제 프로세스 두 개로 ``python -m course_tools run`` 을 **동시에** 실행합니다: 터미널(pty)과 파이프(CI 로그).
+
+    돌려주는 값: {"tty" | "log": (종료 코드, 표준 출력, 결과 폴더)}. 둘 다 노트북 00(성공)과 07(실패)을 실행합니다.
+    """
+    import os
+    import pty
+    import subprocess
+    import threading
+
+    folder = tmp_path_factory.mktemp("nb")
+    _course_notebooks(folder, {"00": "QUICK = False", "07": "QUICK = False"})
+    nb = nbformat.read(folder / "07_lung_cancer_survival.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("import time\ntime.sleep(1.2)\nraise RuntimeError('일부러 실패 ' * 30)"))
+    nbformat.write(nb, folder / "07_lung_cancer_survival.ipynb")
+    env = {**os.environ, "TERM": "xterm", "COLUMNS": "120"}
+    outs = {kind: tmp_path_factory.mktemp(f"out-{kind}") for kind in ("tty", "log")}
+    log = subprocess.Popen(
+        _cli(outs["log"], folder), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
+    piped = {}
+    reader = threading.Thread(target=lambda: piped.update(out=log.communicate(timeout=300)[0]), daemon=True)
+    reader.start()
     master, slave = pty.openpty()
-    proc = subprocess.Popen(cmd, stdout=slave, stderr=subprocess.DEVNULL, env=env)
+    proc = subprocess.Popen(_cli(outs["tty"], folder), stdout=slave, stderr=subprocess.DEVNULL, env=env)
     os.close(slave)
     chunks = []
     while True:
@@ -336,38 +342,70 @@ def _run_cli(tmp_path, folder, tty: bool):
         chunks.append(data)
     proc.wait(timeout=300)
     os.close(master)
-    return proc.returncode, b"".join(chunks).decode("utf-8", "replace")
+    reader.join(timeout=300)
+    return {
+        "tty": (proc.returncode, b"".join(chunks).decode("utf-8", "replace"), outs["tty"]),
+        "log": (log.returncode, piped["out"], outs["log"]),
+    }
 
 
-@pytest.fixture
-def two_notebooks(tmp_path):
-    folder = tmp_path / "nb"
-    folder.mkdir()
-    _course_notebooks(folder, {"00": "QUICK = False", "07": "QUICK = False"})
-    nb = nbformat.read(folder / "07_lung_cancer_survival.ipynb", as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell("import time\ntime.sleep(1.2)\nraise RuntimeError('일부러 실패 ' * 30)"))
-    nbformat.write(nb, folder / "07_lung_cancer_survival.ipynb")
-    return folder
-
-
-def test_cli_output_in_ci_log_is_one_clean_line_per_notebook(tmp_path, two_notebooks):
-    code, out = _run_cli(tmp_path, two_notebooks, tty=False)
+def test_cli_output_in_ci_log_is_one_clean_line_per_notebook(cli_runs):
+    code, out, folder = cli_runs["log"]
     assert code == 1
     assert "\r" not in out and "\x1b" not in out and "Executing" not in out and "cell/s" not in out
     lines = [ln for ln in out.splitlines() if ln.startswith("[")]
     assert len(lines) == 2, out
     assert lines[0].startswith("[1/2] 00_getting_started.ipynb  ok  ")
     assert lines[1].startswith("[2/2] 07_lung_cancer_survival.ipynb  FAILED  ") and lines[1].endswith("…")
-    report = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
-    assert ("일부러 실패 " * 30).strip() in report and "time.sleep(1.2)" in report and "## 오래 걸린 셀" in report
+    message = ("일부러 실패 " * 30).strip()
+    assert message not in lines[1] and lines[1].split("RuntimeError: ")[1][:-1].rstrip() in message  # 단어 경계
+    report = (folder / "report.md").read_text(encoding="utf-8")
+    assert message in report and "time.sleep(1.2)" in report and "## 오래 걸린 셀" in report
+    assert "셀 3" in report  # 실패한 셀의 위치 (parameters, x = 1, 실패한 셀)
 
 
-def test_cli_output_in_a_terminal_is_a_live_line_per_notebook(tmp_path, two_notebooks):
-    code, out = _run_cli(tmp_path, two_notebooks, tty=True)
+def test_cli_output_in_a_terminal_is_a_live_line_per_notebook(cli_runs):
+    code, out, _ = cli_runs["tty"]
     assert code == 1
     progress = out.split("실행합니다")[1].split("| 노트북")[0].replace("\r\n", "\n")  # pty 는 \n 을 \r\n 으로 씀
-    finished = [seg.rsplit("\r", 1)[-1] for seg in progress.split("\n") if "[" in seg]
+    finished = [seg.rsplit("\r", 1)[-1].replace("\x1b[K", "") for seg in progress.split("\n") if "[" in seg]
     assert len(finished) == 2, progress  # 노트북마다 줄 하나 (그 안에서 \r 로 갱신)
     assert "\r" in progress and "셀 " in progress
     assert finished[0].startswith("[1/2] 00_getting_started.ipynb  ok")
-    assert finished[1].startswith("[2/2] 07_lung_cancer_survival.ipynb  FAILED")
+    assert finished[1].startswith("[2/2] 07_lung_cancer_survival.ipynb  FAILED") and finished[1].endswith("…")
+
+
+# ---------------------------------------------------------------- 셀 시간 초과·커널 죽음
+# papermill 에 request_save_on_cell_execute=False 를 넘기므로 결과 노트북은 끝날 때만 쓰입니다. 시간 초과와
+# 커널 죽음은 papermill 이 결과를 쓰지 않고 예외를 던지는 경우라, 보고서가 실패한 셀을 가리키는지 따로 확인합니다.
+@pytest.mark.parametrize(
+    "code,kind",
+    [
+        ("import time\ntime.sleep(60)", "CellTimeoutError"),
+        ("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)", "DeadKernelError"),
+    ],
+    ids=["timeout", "killed"],
+)
+def test_timed_out_or_killed_kernel_still_reports_the_failing_cell(tmp_path, code, kind):
+    path = tmp_path / "05_stuck.ipynb"
+    _notebook(path, "print('앞 셀의 출력')")
+    nb = nbformat.read(path, as_version=4)
+    nb.cells += [nbformat.v4.new_code_cell(code), nbformat.v4.new_code_cell("print('실행되면 안 됨')")]
+    nbformat.write(nb, path)
+    out = tmp_path / "out"
+    out.mkdir()
+    stale = nbformat.v4.new_notebook()  # 지난 실행의 결과: 이번 보고서에 섞이면 안 됨
+    stale.cells = [nbformat.v4.new_code_cell("old()", metadata={"papermill": {"duration": 99.0}})]
+    nbformat.write(stale, out / path.name)
+    fail = R.run_notebook(path, out, {}, timeout=3, progress=False)
+    assert fail.status == "FAILED" and fail.error.startswith(kind + ": "), fail.error
+    assert fail.error_cell_number == 3 and code in fail.error_cell
+    times = dict((n, s) for n, s, _ in fail.cell_times)
+    assert sorted(times) == [1, 2, 3] and times[2] < 3  # 실행되지 않은 4번 셀은 시간이 없음, 지난 결과(99초)도 없음
+    if kind == "CellTimeoutError":
+        assert times[3] >= 3  # 시간 초과까지 걸린 시간
+    executed = nbformat.read(out / path.name, as_version=4)
+    assert "앞 셀의 출력" in executed.cells[1].outputs[0]["text"]  # 실패 전까지의 출력이 남음
+    R.write_report(out / "report.md", [fail], {}, "CPU")
+    text = (out / "report.md").read_text(encoding="utf-8")
+    assert "### 05_stuck.ipynb (셀 3)" in text and code in text and kind in text
