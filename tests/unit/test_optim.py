@@ -226,3 +226,101 @@ def test_plot_bad_arguments():
     with pytest.raises(ValueError, match="resolution"):
         optim.plot_surface(bowl, resolution=3)
     plt.close("all")
+
+
+# ---------------------------------------------------------------------------
+# NumPy 판: 곡면의 기울기(grad)와 run_numpy
+# ---------------------------------------------------------------------------
+class _Sgd:
+    """step(params, grads) 를 가진 가장 작은 NumPy 옵티마이저 (momentum 선택)."""
+
+    def __init__(self, lr, momentum=0.0):
+        self.lr, self.momentum, self.v = lr, momentum, None
+
+    def step(self, params, grads):
+        if self.v is None:
+            self.v = [np.zeros_like(w) for w in params]
+        for w, g, v in zip(params, grads, self.v):
+            v *= self.momentum
+            v -= self.lr * g
+            w += v
+
+
+@pytest.mark.parametrize(
+    "surface",
+    [
+        optim.ill_conditioned_bowl(),
+        optim.ill_conditioned_bowl(a=2.0, b=30.0, angle=30),
+        optim.rosenbrock(a=0.5, b=20.0),
+    ],
+)
+def test_surface_grad_matches_autodiff(surface):
+    tf = pytest.importorskip("tensorflow")
+    for x, y in [(-1.3, 0.7), (0.4, -2.0), (1.0, 1.0)]:
+        xy = tf.Variable([x, y], dtype=tf.float64)
+        with tf.GradientTape() as tape:
+            value = surface.fn(xy[0], xy[1])
+        np.testing.assert_allclose(surface.grad(x, y), tape.gradient(value, xy).numpy(), rtol=1e-12, atol=1e-12)
+
+
+def test_run_numpy_matches_keras_and_detects_divergence():
+    bowl = optim.ill_conditioned_bowl(b=100.0, angle=20)
+    keras_runs = optim.run_optimizers(
+        {
+            "sgd": keras.optimizers.SGD(learning_rate=0.01),
+            "mom": keras.optimizers.SGD(learning_rate=0.01, momentum=0.9),
+        },
+        bowl,
+        steps=100,
+    )
+    runs = optim.run_numpy({"sgd": _Sgd(0.01), "mom": _Sgd(0.01, 0.9), "big": _Sgd(0.5)}, bowl, steps=100)
+    assert list(runs) == ["sgd", "mom", "big"]
+    for k in ("sgd", "mom"):
+        np.testing.assert_allclose(runs[k].points, keras_runs[k].points, atol=1e-5)
+        np.testing.assert_allclose(runs[k].losses, bowl.fn(*runs[k].points.T))
+    assert runs["big"].diverged and np.all(np.isfinite(runs["big"].points))
+    assert optim.steps_to_reach(runs["big"], bowl) is None
+    start = optim.run_numpy({"s": _Sgd(0.01)}, bowl, steps=3, start=(1.0, 2.0))["s"]
+    np.testing.assert_array_equal(start.points[0], [1.0, 2.0])
+
+
+def test_run_numpy_bad_arguments():
+    bowl = optim.ill_conditioned_bowl()
+    with pytest.raises(ValueError, match="step"):
+        optim.run_numpy({"x": object()}, bowl)
+    with pytest.raises(ValueError, match="grad"):
+        optim.run_numpy({"x": _Sgd(0.1)}, optim.Surface("f", lambda x, y: x, (0, 0), (1, 1), (-1, 1), (-1, 1)))
+    with pytest.raises(ValueError, match="dict"):
+        optim.run_numpy({}, bowl)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "make"),
+    [
+        ({"rule": "SGD", "lr": 0.01}, lambda: keras.optimizers.SGD(learning_rate=0.01)),
+        ({"rule": "SGD", "lr": 0.01, "momentum": 0.9}, lambda: keras.optimizers.SGD(learning_rate=0.01, momentum=0.9)),
+        (
+            {"rule": "SGD", "lr": 0.01, "momentum": 0.9, "nesterov": True},
+            lambda: keras.optimizers.SGD(learning_rate=0.01, momentum=0.9, nesterov=True),
+        ),
+        ({"rule": "Adagrad", "lr": 0.5}, lambda: keras.optimizers.Adagrad(learning_rate=0.5)),
+        ({"rule": "RMSprop", "lr": 0.03}, lambda: keras.optimizers.RMSprop(learning_rate=0.03)),
+        ({"rule": "Adam", "lr": 0.1}, lambda: keras.optimizers.Adam(learning_rate=0.1)),
+    ],
+)
+def test_numpy_optimizer_matches_keras(kwargs, make):
+    bowl = optim.ill_conditioned_bowl(b=20.0, angle=30)
+    mine = optim.run_numpy({"x": optim.NumpyOptimizer(**kwargs)}, bowl, steps=60)["x"]
+    theirs = optim.run_optimizers({"x": make}, bowl, steps=60)["x"]
+    np.testing.assert_allclose(mine.points, theirs.points, atol=1e-4)
+
+
+def test_numpy_optimizer_bad_arguments_and_shapes():
+    with pytest.raises(ValueError, match="rule"):
+        optim.NumpyOptimizer("Nadam", 0.1)
+    with pytest.raises(ValueError, match="lr"):
+        optim.NumpyOptimizer("SGD", -1.0)
+    w = [np.ones((2, 3)), np.zeros(4)]
+    optim.NumpyOptimizer("Adam", 0.1).step(w, [np.ones((2, 3)), np.ones(4)])
+    np.testing.assert_allclose(w[0], 0.9, rtol=1e-5)  # Adam의 첫 걸음은 학습률 크기 (부호 방향)
+    np.testing.assert_allclose(w[1], -0.1, rtol=1e-5)

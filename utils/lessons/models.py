@@ -16,6 +16,29 @@ from .. import checks
 
 __all__ = ["KerasBinaryClassifier"]
 
+#: (build_fn, 특징 수) → (컴파일된 모델, 옵티마이저의 처음 상태). 같은 구조를 폴드마다 다시 trace 하지 않으려고 재사용합니다.
+_COMPILED: dict = {}
+
+
+def _reusable_model(build_fn, n_features):
+    """build_fn 으로 새 모델을 만들어 (현재 시드로) 초기 가중치를 얻고, 같은 build_fn·특징 수로 이미 컴파일한 모델이
+    있으면 그 모델에 초기 가중치를 넣고 옵티마이저 상태(걸음 수, 모멘트)를 처음 값으로 되돌려 돌려줍니다.
+
+    결과는 매번 새 모델을 학습할 때와 같고(같은 초기 가중치, 같은 옵티마이저 상태, 같은 계산), 학습 함수의 trace 는
+    처음 한 번만 일어납니다.
+    """
+    fresh = build_fn(n_features)
+    key = (build_fn, n_features)
+    if key not in _COMPILED:
+        fresh.optimizer.build(fresh.trainable_variables)  # 상태 변수를 미리 만들고 처음 값을 기억해 둡니다
+        _COMPILED[key] = (fresh, [v.numpy() for v in fresh.optimizer.variables])
+        return fresh
+    model, initial_state = _COMPILED[key]
+    model.set_weights(fresh.get_weights())
+    for variable, value in zip(model.optimizer.variables, initial_state):
+        variable.assign(value)
+    return model
+
 
 class KerasBinaryClassifier(ClassifierMixin, BaseEstimator):
     """Keras 이진 분류 모델을 scikit-learn 처럼(fit / predict_proba) 쓰게 하는 어댑터 (파이프라인·교차 검증 안에 넣기 위해).
@@ -33,7 +56,9 @@ class KerasBinaryClassifier(ClassifierMixin, BaseEstimator):
     높여 갈수록 val_loss 가 커져 조기 종료가 첫 몇 에폭에서 멈춰 버립니다 (학습이 거의 안 된 모델). 여기서는 검증
     손실에도 같은 가중치를 줍니다. 그리고
     ``model.fit`` 은 에폭마다 준비 작업이 있어 이렇게 작은 데이터(수백 행)에서는 대부분의 시간을 그 준비에 쓰므로,
-    ``train_on_batch`` 로 같은 반복을 직접 돌려 몇 배 빠르게 합니다. 학습 곡선은 ``history_`` ({"loss", "val_loss"}),
+    ``train_on_batch`` 로 같은 반복을 직접 돌려 몇 배 빠르게 합니다. 같은 ``build_fn`` 으로 여러 번 ``fit`` 하면
+    (교차 검증의 폴드마다) 처음 컴파일한 모델을 다시 쓰고 가중치와 옵티마이저 상태만 처음 값으로 되돌립니다
+    (결과는 새 모델과 같고, 학습 함수를 폴드마다 다시 trace 하지 않음). 학습 곡선은 ``history_`` ({"loss", "val_loss"}),
     멈춘 에폭은 ``best_epoch_`` 에 남습니다. 시드는 ``random_state`` 로 고정합니다 (``keras.utils.set_random_seed`` 를
     부르므로 전역 시드도 바뀝니다).
     """
@@ -87,7 +112,7 @@ class KerasBinaryClassifier(ClassifierMixin, BaseEstimator):
             else np.ones(2)
         )
         self.class_weight_ = {0: float(class_w[0]), 1: float(class_w[1])}
-        model = self.build_fn(X.shape[1])
+        model = _reusable_model(self.build_fn, X.shape[1])
         rng = np.random.default_rng(seed)
         bs = self.batch_size or len(y_tr)
         y_tr_f = y_tr.astype("float32")
@@ -112,6 +137,7 @@ class KerasBinaryClassifier(ClassifierMixin, BaseEstimator):
                 break
         model.set_weights(best_weights)
         self.model_ = model
+        self.weights_ = best_weights  # 모델을 다음 fit 이 재사용하므로, 예측할 때 이 가중치를 다시 넣습니다
         self.history_ = history
         self.best_epoch_ = best_epoch + 1
         self.classes_ = np.array([0, 1])
@@ -121,6 +147,7 @@ class KerasBinaryClassifier(ClassifierMixin, BaseEstimator):
         if not hasattr(self, "model_"):
             raise ValueError("먼저 fit 을 불러야 합니다")
         X = np.asarray(X, dtype="float32")
+        self.model_.set_weights(self.weights_)
         p = np.asarray(self.model_(X, training=False)).reshape(-1).astype(float)
         return np.column_stack([1 - p, p])
 

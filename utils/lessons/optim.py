@@ -7,6 +7,8 @@
 * :func:`ill_conditioned_bowl` — 한 방향은 가파르고 다른 방향은 완만한 그릇 ``½(a·x² + b·y²)``
 * :func:`rosenbrock` — 좁고 휘어진 골짜기를 가진 로젠브록(Rosenbrock) 함수
 * :func:`run_optimizers` — Keras 옵티마이저 여러 개를 같은 곡면에서 동시에 돌려 궤적을 돌려줌
+* :class:`NumpyOptimizer` — Keras 옵티마이저 6종의 업데이트 규칙을 NumPy 로 (작은 신경망 학습에도 씀)
+* :func:`run_numpy` — 같은 일을 NumPy 옵티마이저(``step(params, grads)``)와 곡면의 기울기 ``grad`` 로
 * :func:`steps_to_reach` — 궤적이 최솟값 근처(허용 오차 안)에 처음 들어간 걸음 수
 * :func:`plot_trajectories` — 등고선(contour) 위에 궤적들을 그림
 
@@ -61,6 +63,8 @@ class Surface:
     xlim: tuple[float, float]
     ylim: tuple[float, float]
     log_levels: bool = True
+    #: ``grad(x, y)`` → ``(∂f/∂x, ∂f/∂y)`` (NumPy 배열에서 동작). NumPy 옵티마이저로 걸을 때(:func:`run_numpy`) 씁니다.
+    grad: Callable | None = None
 
     def __call__(self, x, y):
         return self.fn(x, y)
@@ -124,11 +128,16 @@ def ill_conditioned_bowl(a: float = 1.0, b: float = 100.0, start=(-4.5, 1.5), an
         v = -s * x + c * y
         return 0.5 * (a * u**2 + b * v**2)
 
+    def grad(x, y):
+        u = c * x + s * y
+        v = -s * x + c * y
+        return a * u * c - b * v * s, a * u * s + b * v * c
+
     sx, sy = checks.point2(start, "start")
     half_w = max(abs(sx), 1.0) * 1.15
     half_h = max(abs(sy), half_w / 3) * 1.3
     name = f"나쁜 조건의 그릇 (조건수 {b / a:g})" + (f", {float(angle):g}° 회전" if angle else "")
-    return Surface(name, fn, (0.0, 0.0), (sx, sy), (-half_w, half_w), (-half_h, half_h), log_levels=True)
+    return Surface(name, fn, (0.0, 0.0), (sx, sy), (-half_w, half_w), (-half_h, half_h), log_levels=True, grad=grad)
 
 
 def rosenbrock(a: float = 1.0, b: float = 100.0, start=(-1.5, 2.0)) -> Surface:
@@ -145,6 +154,9 @@ def rosenbrock(a: float = 1.0, b: float = 100.0, start=(-1.5, 2.0)) -> Surface:
     def fn(x, y):
         return (a - x) ** 2 + b * (y - x**2) ** 2
 
+    def grad(x, y):
+        return -2 * (a - x) - 4 * b * x * (y - x**2), 2 * b * (y - x**2)
+
     sx, sy = checks.point2(start, "start")
     return Surface(
         "로젠브록 함수",
@@ -154,6 +166,7 @@ def rosenbrock(a: float = 1.0, b: float = 100.0, start=(-1.5, 2.0)) -> Surface:
         (min(-2.0, sx - 0.3), max(2.0, a + 0.5)),
         (min(-1.0, sy - 0.5), max(3.0, a * a + 0.5, sy + 0.5)),
         log_levels=True,
+        grad=grad,
     )
 
 
@@ -238,6 +251,105 @@ def run_optimizers(
             losses = np.asarray(surface.fn(pts[:, 0], pts[:, 1]), dtype=np.float64)
         config = {"optimizer": type(opt).__name__, "learning_rate": float(np.asarray(opt.learning_rate))}
         result[label] = Trajectory(points=pts, losses=losses, diverged=diverged, label=label, config=config)
+    return result
+
+
+class NumpyOptimizer:
+    """Keras 옵티마이저의 업데이트 규칙을 NumPy(float64)로 옮긴 것. ``step(params, grads)`` 는 배열 목록 ``params`` 를
+    제자리에서 고칩니다 (배열 모양은 자유: 곡면의 점 하나, 신경망의 가중치 여러 개, 가지를 쌓은 가중치 등).
+
+    rule: ``"SGD"`` (momentum, nesterov), ``"Adagrad"``, ``"RMSprop"``, ``"Adam"``. 계수의 기본값은 Keras 3 과 같습니다
+    (rho 0.9, beta_1 0.9, beta_2 0.999, epsilon 1e-7, Adagrad 누적값의 시작 0.1). 식도 Keras 3 의 ``update_step`` 과
+    같습니다 (노트북 08 의 3.2 절이 Keras 와 같은 궤적인지 확인합니다).
+
+    * SGD: ``w ← w − η·g``; 모멘텀: ``v ← μ·v − η·g, w ← w + v``; 네스테로프: ``w ← w + μ·v − η·g``
+    * Adagrad: ``s ← s + g², w ← w − η·g/√(s + ε)``
+    * RMSprop: ``s ← ρ·s + (1−ρ)·g², w ← w − η·g/√(s + ε)``
+    * Adam: ``m ← m + (1−β₁)(g − m), s ← s + (1−β₂)(g² − s), w ← w − η·√(1−β₂ᵗ)/(1−β₁ᵗ)·m/(√s + ε)``
+    """
+
+    RULES = ("SGD", "Adagrad", "RMSprop", "Adam")
+
+    def __init__(
+        self,
+        rule: str,
+        lr: float,
+        momentum: float = 0.0,
+        nesterov: bool = False,
+        rho: float = 0.9,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        eps: float = 1e-7,
+        acc0: float = 0.1,
+    ):
+        if rule not in self.RULES:
+            raise ValueError(f"rule 은 {', '.join(self.RULES)} 중 하나여야 합니다 (받은 값: {rule!r})")
+        self.rule, self.lr = rule, float(checks.positive(lr, "lr"))
+        self.momentum, self.nesterov, self.rho = float(momentum), bool(nesterov), float(rho)
+        self.beta_1, self.beta_2, self.eps, self.acc0 = float(beta_1), float(beta_2), float(eps), float(acc0)
+        self.t, self.state = 0, None
+
+    def step(self, params, grads) -> None:
+        if self.state is None:
+            a0 = self.acc0 if self.rule == "Adagrad" else 0.0
+            self.state = [(np.full_like(w, a0), np.zeros_like(w)) for w in params]
+        self.t += 1
+        lr, mu, t = self.lr, self.momentum, self.t
+        for w, g, (a, s) in zip(params, grads, self.state):
+            if self.rule == "SGD" and mu == 0:
+                w -= lr * g
+            elif self.rule == "SGD":
+                a *= mu
+                a -= lr * g
+                w += (mu * a - lr * g) if self.nesterov else a
+            elif self.rule == "Adagrad":
+                a += g**2
+                w -= lr * g / np.sqrt(a + self.eps)
+            elif self.rule == "RMSprop":
+                a *= self.rho
+                a += (1 - self.rho) * g**2
+                w -= lr * g / np.sqrt(a + self.eps)
+            else:  # Adam
+                a += (1 - self.beta_1) * (g - a)
+                s += (1 - self.beta_2) * (g**2 - s)
+                w -= lr * np.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t) * a / (np.sqrt(s) + self.eps)
+
+
+def run_numpy(steppers: Mapping[str, object], surface: Surface, steps: int = 200, start=None) -> dict[str, Trajectory]:
+    """NumPy 옵티마이저들을 ``surface`` 위에서 ``steps`` 걸음씩 돌려 궤적을 돌려줍니다 (:func:`run_optimizers` 의 NumPy 판).
+
+    steppers: ``{"이름": 옵티마이저}``. 옵티마이저는 ``step(params, grads)`` 로 배열 목록 ``params`` 를 제자리에서
+    고치는 객체입니다 (:class:`NumpyOptimizer`). 기울기는 ``surface.grad`` 로 구하고, 계산은 float64 입니다.
+    발산 처리는 :func:`run_optimizers` 와 같습니다 (NaN/무한대 기울기는 0 으로, 발산한 궤적은 발산 직전에서 자름).
+    """
+    if not isinstance(surface, Surface) or surface.grad is None:
+        raise ValueError("surface 는 기울기(grad)를 가진 utils.lessons.optim.Surface 여야 합니다")
+    if not isinstance(steppers, Mapping) or not steppers:
+        raise ValueError("steppers 는 {'이름': NumPy 옵티마이저} 꼴의 비어 있지 않은 dict 여야 합니다")
+    for label, opt in steppers.items():
+        if not callable(getattr(opt, "step", None)):
+            raise ValueError(
+                f"{label!r}: step(params, grads) 메서드가 있는 옵티마이저를 주세요 (받은 것: {type(opt).__name__})"
+            )
+    steps = checks.count(steps, "steps", minimum=1)
+    x0, y0 = checks.point2(surface.start if start is None else start, "start")
+
+    result: dict[str, Trajectory] = {}
+    for label, opt in steppers.items():
+        p = np.array([x0, y0], dtype=np.float64)
+        pts = np.empty((steps + 1, 2))
+        pts[0] = p
+        with np.errstate(all="ignore"):
+            for i in range(steps):
+                g = np.array(surface.grad(p[0], p[1]), dtype=np.float64)
+                opt.step([p], [np.where(np.isfinite(g), g, 0.0)])
+                pts[i + 1] = p
+            bad = ~np.all(np.isfinite(pts), axis=1) | (np.abs(pts).max(axis=1) > DIVERGENCE_LIMIT)
+            diverged = bool(bad.any())
+            if diverged:
+                pts = pts[: int(np.argmax(bad))]
+            losses = np.asarray(surface.fn(pts[:, 0], pts[:, 1]), dtype=np.float64)
+        result[str(label)] = Trajectory(points=pts, losses=losses, diverged=diverged, label=str(label))
     return result
 
 
@@ -352,12 +464,14 @@ def plot_trajectories(
 
 __all__ = [
     "DIVERGENCE_LIMIT",
+    "NumpyOptimizer",
     "Surface",
     "Trajectory",
     "ill_conditioned_bowl",
     "plot_surface",
     "plot_trajectories",
     "rosenbrock",
+    "run_numpy",
     "run_optimizers",
     "steps_to_reach",
 ]
