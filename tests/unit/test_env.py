@@ -111,3 +111,15 @@ def test_setup_leaves_no_tensorflow_startup_noise_on_stderr():
     assert proc.stdout.strip().endswith("3.0")
     for noise in ("cudart_stub", "cuInit", "absl::InitializeLog", "oneDNN custom operations", "cpu_feature_guard"):
         assert noise not in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, "1"), ("0", "0")])
+def test_onednn_is_switched_on_unless_the_user_chose(given, expected):
+    """import utils 는 oneDNN 을 켜되(TF 보다 먼저), 사용자가 정한 값은 그대로 둡니다."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TF_")}
+    if given is not None:
+        env["TF_ENABLE_ONEDNN_OPTS"] = given
+    code = "import os, sys, utils; print(os.environ['TF_ENABLE_ONEDNN_OPTS'], 'tensorflow' in sys.modules)"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == [expected, "False"]
