@@ -22,24 +22,28 @@ def test_keras_adapter_bad_params():
         models.KerasBinaryClassifier(lambda n: None).predict_proba(X)
 
 
+def _tiny_model(n):
+    """두 테스트가 함께 쓰는 작은 이진 분류 Keras 모델 (입력 n개 → 은닉 4 → 시그모이드)."""
+    import keras
+
+    m = keras.Sequential(
+        [
+            keras.Input(shape=(n,)),
+            keras.layers.Dense(4, activation="relu"),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    m.compile(optimizer=keras.optimizers.Adam(0.05), loss="binary_crossentropy")
+    return m
+
+
 def test_keras_adapter_learns_and_stops_early():
-    keras = pytest.importorskip("keras")
+    pytest.importorskip("keras")
     rng = np.random.default_rng(0)
     X = rng.normal(size=(200, 3)).astype("float32")
     y = (X[:, 0] + 0.3 * rng.normal(size=200) > 0.8).astype(int)
 
-    def build(n):
-        m = keras.Sequential(
-            [
-                keras.Input(shape=(n,)),
-                keras.layers.Dense(4, activation="relu"),
-                keras.layers.Dense(1, activation="sigmoid"),
-            ]
-        )
-        m.compile(optimizer=keras.optimizers.Adam(0.05), loss="binary_crossentropy")
-        return m
-
-    clf = models.KerasBinaryClassifier(build, epochs=60, batch_size=None, patience=5, random_state=0).fit(X, y)
+    clf = models.KerasBinaryClassifier(_tiny_model, epochs=60, batch_size=None, patience=5, random_state=0).fit(X, y)
     p = clf.predict_proba(X)[:, 1]
     assert roc_auc_score(y, p) > 0.9
     assert 1 <= clf.best_epoch_ <= len(clf.history_["val_loss"]) <= 60
@@ -47,24 +51,15 @@ def test_keras_adapter_learns_and_stops_early():
 
 
 def test_keras_adapter_reuses_compiled_model_with_identical_results():
-    keras = pytest.importorskip("keras")
+    pytest.importorskip("keras")
     rng = np.random.default_rng(1)
     X = rng.normal(size=(120, 3)).astype("float32")
     y = (X[:, 0] > 0.5).astype(int)
 
-    def build(n):
-        m = keras.Sequential(
-            [
-                keras.Input(shape=(n,)),
-                keras.layers.Dense(4, activation="relu"),
-                keras.layers.Dense(1, activation="sigmoid"),
-            ]
-        )
-        m.compile(optimizer=keras.optimizers.Adam(0.05), loss="binary_crossentropy")
-        return m
-
     def fit(seed, X=X, y=y):
-        return models.KerasBinaryClassifier(build, epochs=15, batch_size=32, patience=3, random_state=seed).fit(X, y)
+        return models.KerasBinaryClassifier(_tiny_model, epochs=15, batch_size=32, patience=3, random_state=seed).fit(
+            X, y
+        )
 
     models._COMPILED.clear()
     fresh = fit(1).predict_proba(X)  # 새 모델 (캐시 비어 있음)
