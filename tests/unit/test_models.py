@@ -124,3 +124,24 @@ def test_reusable_model_needs_a_compiled_model():
 
     with pytest.raises(ValueError, match="컴파일"):
         models.reusable_model(uncompiled)
+
+
+def test_reusable_model_can_take_over_an_existing_trained_model():
+    keras = pytest.importorskip("keras")
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(64, 2)).astype("float32")
+    y = (X[:, :1] - X[:, 1:]).astype("float32")
+    models._COMPILED.clear()
+
+    keras.utils.set_random_seed(5)
+    expected = _train(_adam_model(2), X, y)
+
+    trained = _adam_model(2)  # 캐시 밖에서 만들고 학습한 모델 (걸음 수·모멘트가 0이 아님)
+    _train(trained, X, y)
+    keras.utils.set_random_seed(5)
+    again = models.reusable_model(_adam_model, 2, model=trained)
+    assert again is trained and int(again.optimizer.iterations.numpy()) == 0
+    assert float(keras.ops.convert_to_numpy(again.optimizer.learning_rate)) == pytest.approx(0.01)
+    for a, b in zip(_train(again, X, y), expected, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+    assert models.reusable_model(_adam_model, 2) is trained  # 다음부터는 model 없이도 이 모델
