@@ -70,3 +70,78 @@ def test_keras_adapter_reuses_compiled_model_with_identical_results():
     np.testing.assert_allclose(reused.predict_proba(X), fresh, rtol=1e-6, atol=1e-7)
     # 먼저 학습한 분류기는 모델을 나눠 써도 자기 가중치로 예측한다
     np.testing.assert_allclose(first.predict_proba(X), p_first, rtol=1e-6, atol=1e-7)
+
+
+# --- 컴파일한 모델 재사용 ----------------------------------------------------------------
+def _adam_model(n):
+    """reusable_model 테스트용: 학습률이 기본값(0.001)이 아닌 Adam 으로 컴파일한 작은 회귀 모델."""
+    import keras
+
+    m = keras.Sequential([keras.Input(shape=(n,)), keras.layers.Dense(3, activation="tanh"), keras.layers.Dense(1)])
+    m.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
+    return m
+
+
+def _train(model, X, y):
+    model.fit(X, y, epochs=3, batch_size=16, shuffle=False, verbose=0)
+    return model.get_weights()
+
+
+def test_reusable_model_after_reset_trains_like_a_fresh_model():
+    keras = pytest.importorskip("keras")
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(64, 2)).astype("float32")
+    y = (X @ np.array([1.0, -2.0]) + 0.5).astype("float32")[:, None]
+    models._COMPILED.clear()
+
+    keras.utils.set_random_seed(3)
+    expected = _train(_adam_model(2), X, y)  # 새로 만든 모델 (캐시를 거치지 않음)
+
+    keras.utils.set_random_seed(7)
+    first = models.reusable_model(_adam_model, 2)  # 처음: 만든 모델을 기억
+    _train(first, X, y)  # 학습해서 가중치·걸음 수·모멘트를 바꿔 놓음
+    assert int(first.optimizer.iterations.numpy()) > 0
+
+    keras.utils.set_random_seed(3)
+    again = models.reusable_model(_adam_model, 2)  # 다시: 같은 모델, 처음 상태로
+    assert again is first
+    assert int(again.optimizer.iterations.numpy()) == 0
+    # 학습률은 0이 되지 않고 처음 값(0.01) 그대로 (모든 변수를 0으로 만들면 학습이 멈춤)
+    assert float(keras.ops.convert_to_numpy(again.optimizer.learning_rate)) == pytest.approx(0.01)
+    got = _train(again, X, y)
+    for a, b in zip(got, expected, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+
+    other = models.reusable_model(_adam_model, 3)  # 인자가 다르면 다른 모델
+    assert other is not first
+
+
+def test_reusable_model_needs_a_compiled_model():
+    keras = pytest.importorskip("keras")
+
+    def uncompiled():
+        return keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
+
+    with pytest.raises(ValueError, match="컴파일"):
+        models.reusable_model(uncompiled)
+
+
+def test_reusable_model_can_take_over_an_existing_trained_model():
+    keras = pytest.importorskip("keras")
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(64, 2)).astype("float32")
+    y = (X[:, :1] - X[:, 1:]).astype("float32")
+    models._COMPILED.clear()
+
+    keras.utils.set_random_seed(5)
+    expected = _train(_adam_model(2), X, y)
+
+    trained = _adam_model(2)  # 캐시 밖에서 만들고 학습한 모델 (걸음 수·모멘트가 0이 아님)
+    _train(trained, X, y)
+    keras.utils.set_random_seed(5)
+    again = models.reusable_model(_adam_model, 2, model=trained)
+    assert again is trained and int(again.optimizer.iterations.numpy()) == 0
+    assert float(keras.ops.convert_to_numpy(again.optimizer.learning_rate)) == pytest.approx(0.01)
+    for a, b in zip(_train(again, X, y), expected, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+    assert models.reusable_model(_adam_model, 2) is trained  # 다음부터는 model 없이도 이 모델

@@ -1,8 +1,10 @@
-"""모델 (models) — 노트북 07에서 쓰는 Keras 이진 분류기.
+"""모델 (models) — Keras 이진 분류기(노트북 07)와 컴파일한 모델의 재사용.
 
 * :class:`KerasBinaryClassifier` — Keras 모델을 scikit-learn 처럼(fit / predict_proba) 쓰게 하는 어댑터.
   클래스 가중치, 학습 데이터에서 떼어 낸 내부 검증 분할로 조기 종료(early stopping)를 합니다. 그래서
   scikit-learn 파이프라인과 :func:`utils.lessons.evaluation.repeated_cv` 안에 그대로 넣을 수 있습니다.
+* :func:`reusable_model` — 컴파일한 Keras 모델을 다시 쓰면서 가중치와 옵티마이저 상태를 새 모델과 같게 되돌림
+  (같은 구조를 시드·폴드마다 다시 학습할 때 학습 함수를 매번 trace 하지 않으려고; 노트북 00, 01, 04, 07).
 
 TensorFlow/Keras 는 ``fit`` 을 부를 때 처음 import 합니다 (이 모듈을 import 하는 것만으로는 불러오지 않음).
 """
@@ -14,28 +16,56 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 
 from .. import checks
 
-__all__ = ["KerasBinaryClassifier"]
+__all__ = ["KerasBinaryClassifier", "reusable_model"]
 
-#: (build_fn, 특징 수) → (컴파일된 모델, 옵티마이저의 처음 상태). 같은 구조를 폴드마다 다시 trace 하지 않으려고 재사용합니다.
+#: (build_fn, 인자들) → (컴파일된 모델, 옵티마이저 변수들의 처음 값). :func:`reusable_model` 이 씁니다.
 _COMPILED: dict = {}
 
 
-def _reusable_model(build_fn, n_features):
-    """build_fn 으로 새 모델을 만들어 (현재 시드로) 초기 가중치를 얻고, 같은 build_fn·특징 수로 이미 컴파일한 모델이
-    있으면 그 모델에 초기 가중치를 넣고 옵티마이저 상태(걸음 수, 모멘트)를 처음 값으로 되돌려 돌려줍니다.
+def reusable_model(build_fn, *args, model=None):
+    """``build_fn(*args)`` 로 새로 만든 것과 같은 **컴파일된** 모델을, 학습 함수를 다시 trace 하지 않고 돌려줍니다.
 
-    결과는 매번 새 모델을 학습할 때와 같고(같은 초기 가중치, 같은 옵티마이저 상태, 같은 계산), 학습 함수의 trace 는
-    처음 한 번만 일어납니다.
+    Keras 는 모델을 처음 ``fit`` (또는 ``train_on_batch``) 할 때 학습 함수를 그래프로 바꾸느라(tracing) 몇 초를 씁니다.
+    같은 구조를 시드·폴드마다 여러 번 학습할 때 모델을 매번 새로 만들면 그 시간을 매번 냅니다. 이 함수는
+
+    * 부를 때마다 ``build_fn(*args)`` 로 새 모델을 만들어 **현재 시드로** 초기 가중치를 얻고,
+    * 처음 부르면 그 새 모델의 옵티마이저를 미리 build 해서 처음 상태(걸음 수 0, 모멘트 0, 학습률)를 저장하고, 그
+      모델을 기억해 두었다가 그대로 돌려주며,
+    * 같은 ``build_fn``·``args`` 로 다시 부르면 기억해 둔 모델에 새 초기 가중치를 넣고 옵티마이저 변수를 저장해 둔
+      처음 값으로 되돌려 그 모델을 돌려줍니다.
+
+    그래서 결과는 새 모델을 학습할 때와 같고(같은 초기 가중치, 같은 옵티마이저 상태), trace 는 한 번만 일어납니다
+    (단, Dropout 처럼 난수 상태를 가진 층은 그 상태를 새로 만들지 않고 이어 씁니다 — ``get_weights`` 에 들어 있지 않음).
+    옵티마이저 변수를 모두 0으로 만들면 안 됩니다: 학습률도 옵티마이저의 변수라 0이 되고(학습이 멈춤), Adagrad 처럼
+    처음 값이 0이 아닌 상태도 있습니다. 학습률 스케줄 객체 안의 변수처럼 옵티마이저 변수가 아닌 상태는 되돌리지
+    않으니 부른 쪽에서 정합니다.
+
+    Args:
+        build_fn: ``args`` 를 받아 **컴파일된** Keras 모델을 돌려주는 함수 (매번 같은 구조). 캐시 키는
+            ``(build_fn, args)`` 이므로 args 는 해시할 수 있어야 합니다.
+        model: 이미 ``build_fn`` 과 같은 구조·옵티마이저로 컴파일한(학습했어도 됨) 모델이 있으면 그 모델을 기억해
+            다시 씁니다 (그 모델의 학습 함수를 그대로 쓰므로 trace 가 한 번도 더 일어나지 않음).
+
+    돌려받은 모델은 다음 호출 때 다시 초기화되므로, 학습한 가중치가 필요하면 ``get_weights()`` 로 따로 보관하세요.
     """
-    fresh = build_fn(n_features)
-    key = (build_fn, n_features)
+    fresh = build_fn(*args)
+    if getattr(fresh, "optimizer", None) is None or (model is not None and getattr(model, "optimizer", None) is None):
+        raise ValueError(
+            "reusable_model 의 build_fn 과 model 은 컴파일된 모델이어야 합니다 (model.compile 을 부르세요)"
+        )
+    key = (build_fn, args)
     if key not in _COMPILED:
         fresh.optimizer.build(fresh.trainable_variables)  # 상태 변수를 미리 만들고 처음 값을 기억해 둡니다
         _COMPILED[key] = (fresh, [v.numpy() for v in fresh.optimizer.variables])
-        return fresh
+        if model is None:
+            return fresh
+    if model is not None:
+        if not model.optimizer.built:
+            model.optimizer.build(model.trainable_variables)
+        _COMPILED[key] = (model, _COMPILED[key][1])
     model, initial_state = _COMPILED[key]
     model.set_weights(fresh.get_weights())
-    for variable, value in zip(model.optimizer.variables, initial_state):
+    for variable, value in zip(model.optimizer.variables, initial_state, strict=True):
         variable.assign(value)
     return model
 
@@ -112,7 +142,7 @@ class KerasBinaryClassifier(ClassifierMixin, BaseEstimator):
             else np.ones(2)
         )
         self.class_weight_ = {0: float(class_w[0]), 1: float(class_w[1])}
-        model = _reusable_model(self.build_fn, X.shape[1])
+        model = reusable_model(self.build_fn, X.shape[1])
         rng = np.random.default_rng(seed)
         bs = self.batch_size or len(y_tr)
         y_tr_f = y_tr.astype("float32")
