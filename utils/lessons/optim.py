@@ -295,6 +295,7 @@ class NumpyOptimizer:
             self.state = [(np.full_like(w, a0), np.zeros_like(w)) for w in params]
         self.t += 1
         lr, mu, t = self.lr, self.momentum, self.t
+        adam_lr = float(lr * np.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t))
         for w, g, (a, s) in zip(params, grads, self.state):
             if self.rule == "SGD" and mu == 0:
                 w -= lr * g
@@ -309,10 +310,10 @@ class NumpyOptimizer:
                 a *= self.rho
                 a += (1 - self.rho) * g**2
                 w -= lr * g / np.sqrt(a + self.eps)
-            else:  # Adam
+            else:  # Adam (편향 보정은 학습률에 합침; 파이썬 float 이라 float32 가중치는 float32 로 계산됨)
                 a += (1 - self.beta_1) * (g - a)
                 s += (1 - self.beta_2) * (g**2 - s)
-                w -= lr * np.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t) * a / (np.sqrt(s) + self.eps)
+                w -= adam_lr * a / (np.sqrt(s) + self.eps)
 
 
 def run_numpy(steppers: Mapping[str, object], surface: Surface, steps: int = 200, start=None) -> dict[str, Trajectory]:
