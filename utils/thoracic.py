@@ -225,6 +225,8 @@ class ThoracicPreprocessor(TransformerMixin, BaseEstimator):
             missing = [c for c in LECTURE_FEATURES if c not in X.columns]
             if missing:
                 raise ValueError(f"DataFrame에 열 {missing}이 없습니다 (load_thoracic().frame을 쓰세요)")
+            if list(X.columns[: len(LECTURE_FEATURES)]) == LECTURE_FEATURES:  # 흔한 경우: 열 순서가 이미 같음 (빠름)
+                return X.iloc[:, : len(LECTURE_FEATURES)].to_numpy(dtype=float)
             return X[LECTURE_FEATURES].to_numpy(dtype=float)
         A = np.asarray(X, dtype=float)
         if A.ndim != 2 or A.shape[1] != len(LECTURE_FEATURES):

@@ -219,6 +219,20 @@ def test_repeated_cv_passes_seed_and_fixed_threshold():
 
     res = ev.repeated_cv(make, X, y, n_splits=3, n_repeats=1, threshold=0.5, inner_splits=0)
     assert len(set(seeds)) == 3 and (res.folds["threshold"] == 0.5).all()
+    assert res.models is None  # 기본값: 모델을 남기지 않음
+
+
+def test_repeated_cv_keep_models_in_fold_order():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2))
+    y = (X[:, 0] + rng.normal(0, 0.5, 60) > 0.5).astype(int)
+    res = ev.repeated_cv(lambda: LogisticRegression(), X, y, n_splits=3, n_repeats=2, inner_splits=0, keep_models=True)
+    assert len(res.models) == len(res.folds) == 6
+    # 각 모델로 그 폴드의 시험 데이터를 다시 채점하면 oof 와 같다
+    from sklearn.model_selection import RepeatedStratifiedKFold
+
+    for k, (_, test) in enumerate(RepeatedStratifiedKFold(n_splits=3, n_repeats=2, random_state=0).split(X, y)):
+        np.testing.assert_allclose(res.models[k].predict_proba(X[test])[:, 1], res.oof[k // 3, test])
 
 
 def test_repeated_cv_bad_input():

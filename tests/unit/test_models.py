@@ -47,6 +47,10 @@ def test_keras_adapter_learns_and_stops_early():
     p = clf.predict_proba(X)[:, 1]
     assert roc_auc_score(y, p) > 0.9
     assert 1 <= clf.best_epoch_ <= len(clf.history_["val_loss"]) <= 60
+    # 조기 종료는 가중 검증 손실을 보고, 비교용 가중치 없는 검증 손실도 같은 길이로 남는다
+    assert clf.best_epoch_ == int(np.argmin(clf.history_["val_loss"])) + 1
+    assert len(clf.history_["val_loss_unweighted"]) == len(clf.history_["val_loss"])
+    assert clf.history_["val_loss_unweighted"] != clf.history_["val_loss"]  # 클래스 가중치가 있으면 다름
     assert clf.class_weight_[1] > clf.class_weight_[0]  # 소수 클래스에 더 큰 가중치
 
 

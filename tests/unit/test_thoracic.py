@@ -143,6 +143,16 @@ def test_preprocessor_lecture_array_and_keep_id():
     assert pre.transform(arr).shape == (30, len(names))
 
 
+def test_preprocessor_same_result_for_frame_array_and_shuffled_columns():
+    f = thoracic_frame(40, seed=2)
+    X = f.drop(columns="Risk1Yr")
+    expected = T.thoracic_preprocessor().fit(X).transform(X)
+    arr = X[T.LECTURE_FEATURES].to_numpy(dtype=float)
+    shuffled = X[list(reversed(X.columns))]  # 열 순서가 다르면 이름으로 찾는 길
+    np.testing.assert_array_equal(T.thoracic_preprocessor().fit(arr).transform(arr), expected)
+    np.testing.assert_array_equal(T.thoracic_preprocessor().fit(shuffled).transform(shuffled), expected)
+
+
 def test_preprocessor_bad_input():
     with pytest.raises(ValueError, match="17열"):
         T.thoracic_preprocessor().fit(np.zeros((5, 3)))

@@ -233,6 +233,7 @@ class CVResult:
     oof: np.ndarray
     folds: pandas.DataFrame  # noqa: F821
     seconds: float = 0.0
+    models: list | None = None  # keep_models=True 일 때만: 폴드마다 학습한 (바깥) 모델, folds 의 행 순서대로
 
     @property
     def mean_oof(self) -> np.ndarray:
@@ -287,6 +288,7 @@ def repeated_cv(
     inner_splits: int = 3,
     name: str | None = None,
     blas_threads: int | None = 1,
+    keep_models: bool = False,
 ) -> CVResult:
     """반복 층화 k-겹 교차 검증. 모델은 폴드마다 ``make_model()`` (또는 ``make_model(seed)``) 로 새로 만듭니다.
 
@@ -296,6 +298,7 @@ def repeated_cv(
     inner_splits: threshold="youden" 일 때, 2 이상이면 학습 폴드를 다시 ``inner_splits`` 겹으로 나눈 내부 교차
         검증의 점수로 임계값을 고릅니다 (모델이 외운 학습 점수보다 덜 낙관적). 0 이면 학습 폴드 자신의 점수를 씁니다
         (학습이 비싼 모델용).
+    keep_models: True 면 폴드마다 학습한 모델을 ``CVResult.models`` 에 남깁니다 (학습 곡선 같은 속성을 보려고).
     blas_threads: NumPy/SciPy 의 BLAS 스레드 수 (threadpoolctl). 이렇게 작은 데이터에서는 스레드 여럿이 서로
         기다리느라 오히려 몇 배 느려지므로 기본값은 1 입니다. None 이면 건드리지 않습니다 (TensorFlow 는 영향 없음).
     """
@@ -331,12 +334,13 @@ def repeated_cv(
                 inner_splits=inner_splits,
                 name=name,
                 blas_threads=None,
+                keep_models=keep_models,
             )
 
     name = name or getattr(make_model, "__name__", "model")
     cv = RepeatedStratifiedKFold(n_splits=n_splits, n_repeats=n_repeats, random_state=random_state)
     oof = np.full((n_repeats, len(y)), np.nan)
-    rows = []
+    rows, kept = [], []
     start = time.perf_counter()
     for k, (train, test) in enumerate(cv.split(np.zeros(len(y)), y)):
         rep, fold = divmod(k, n_splits)
@@ -365,5 +369,8 @@ def repeated_cv(
         if hasattr(last, "best_epoch_"):
             row["best_epoch"] = last.best_epoch_
         rows.append(row)
+        if keep_models:
+            kept.append(model)
     folds = pd.DataFrame(rows)
-    return CVResult(name=name, y=y, oof=oof, folds=folds, seconds=time.perf_counter() - start)
+    seconds = time.perf_counter() - start
+    return CVResult(name=name, y=y, oof=oof, folds=folds, seconds=seconds, models=kept if keep_models else None)

@@ -82,13 +82,15 @@ class KerasBinaryClassifier(ClassifierMixin, BaseEstimator):
        ``patience`` 에폭 동안 좋아지지 않으면 멈춘 뒤 가장 좋았던 에폭의 가중치로 되돌립니다.
 
     3 은 ``keras.callbacks.EarlyStopping(monitor="val_loss", restore_best_weights=True)`` 와 같은 일입니다. 단 하나
-    다른 점: ``model.fit(class_weight=...)`` 의 val_loss 는 가중치 **없이** 계산되므로, 가중치로 학습하는 모델이 사망 확률을
-    높여 갈수록 val_loss 가 커져 조기 종료가 첫 몇 에폭에서 멈춰 버립니다 (학습이 거의 안 된 모델). 여기서는 검증
-    손실에도 같은 가중치를 줍니다. 그리고
+    다른 점: ``model.fit(class_weight=...)`` 의 val_loss 는 가중치 **없이** 계산되므로(클래스 가중치는 학습 손실에만),
+    조기 종료가 학습하는 손실과 다른 손실을 보게 됩니다. 여기서는 검증 손실에도 같은 가중치를 줍니다 (Keras 의
+    ``validation_data=(x, y, 표본 가중치)`` 와 같음). 비교용으로 가중치 없는 검증 손실도 기록합니다 (노트북 07 에서
+    폴드마다 그것으로 멈췄다면 같거나 더 늦은 에폭을 골랐음). 그리고
     ``model.fit`` 은 에폭마다 준비 작업이 있어 이렇게 작은 데이터(수백 행)에서는 대부분의 시간을 그 준비에 쓰므로,
     ``train_on_batch`` 로 같은 반복을 직접 돌려 몇 배 빠르게 합니다. 같은 ``build_fn`` 으로 여러 번 ``fit`` 하면
     (교차 검증의 폴드마다) 처음 컴파일한 모델을 다시 쓰고 가중치와 옵티마이저 상태만 처음 값으로 되돌립니다
-    (결과는 새 모델과 같고, 학습 함수를 폴드마다 다시 trace 하지 않음). 학습 곡선은 ``history_`` ({"loss", "val_loss"}),
+    (결과는 새 모델과 같고, 학습 함수를 폴드마다 다시 trace 하지 않음). 학습 곡선은 ``history_`` ({"loss", "val_loss"}, 그리고 비교용으로
+    가중치 없이 잰 ``"val_loss_unweighted"`` — 조기 종료에는 쓰지 않음),
     멈춘 에폭은 ``best_epoch_`` 에 남습니다. 시드는 ``random_state`` 로 고정합니다 (``keras.utils.set_random_seed`` 를
     부르므로 전역 시드도 바뀝니다).
     """
@@ -147,7 +149,7 @@ class KerasBinaryClassifier(ClassifierMixin, BaseEstimator):
         bs = self.batch_size or len(y_tr)
         y_tr_f = y_tr.astype("float32")
         w_tr = class_w[y_tr].astype("float32")
-        history = {"loss": [], "val_loss": []}
+        history = {"loss": [], "val_loss": [], "val_loss_unweighted": []}
         best, best_epoch, best_weights = np.inf, 0, model.get_weights()
         for epoch in range(self.epochs):
             order = rng.permutation(len(y_tr))
@@ -159,8 +161,10 @@ class KerasBinaryClassifier(ClassifierMixin, BaseEstimator):
                 sizes.append(len(b))
             history["loss"].append(float(np.average(losses, weights=sizes)))
             p = np.clip(np.asarray(model(X_val, training=False)).reshape(-1), 1e-7, 1 - 1e-7)
-            val_loss = float(np.average(-(y_val * np.log(p) + (1 - y_val) * np.log(1 - p)), weights=class_w[y_val]))
+            bce = -(y_val * np.log(p) + (1 - y_val) * np.log(1 - p))
+            val_loss = float(np.average(bce, weights=class_w[y_val]))
             history["val_loss"].append(val_loss)
+            history["val_loss_unweighted"].append(float(bce.mean()))  # model.fit(class_weight=...) 이 보고하는 val_loss
             if val_loss < best:
                 best, best_epoch, best_weights = val_loss, epoch, model.get_weights()
             elif epoch - best_epoch >= self.patience:
