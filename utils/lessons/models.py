@@ -94,7 +94,8 @@ def side_by_side(build_fn, seeds, *args):
     for seed in seeds:
         seed_everything(seed)
         single = build_fn(*args)
-        towers.append(keras.Model(single.inputs, single.outputs, name=f"seed_{seed}"))
+        inputs, outputs = single.inputs, single.outputs
+        towers.append(keras.Model(inputs[0] if len(inputs) == 1 else inputs, outputs[0], name=f"seed_{seed}"))
     inputs = [keras.Input(shape=t.inputs[0].shape[1:], name=f"input_seed_{s}") for t, s in zip(towers, seeds)]
     return keras.Model(inputs, [t(x) for t, x in zip(towers, inputs)], name="side_by_side")
 
