@@ -149,3 +149,58 @@ def test_reusable_model_can_take_over_an_existing_trained_model():
     for a, b in zip(_train(again, X, y), expected, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
     assert models.reusable_model(_adam_model, 2) is trained  # 다음부터는 model 없이도 이 모델
+
+
+# --- side_by_side: 시드 여러 개를 한 모델로 -----------------------------------------------
+def _tiny_cnn():
+    """side_by_side 테스트용: 합성곱 + 배치 정규화 + 드롭아웃 (탑마다 따로여야 하는 상태를 모두 가진 작은 모델)."""
+    import keras
+
+    return keras.Sequential(
+        [
+            keras.Input(shape=(8, 8, 3)),
+            keras.layers.Conv2D(4, 3, padding="same", use_bias=False),
+            keras.layers.BatchNormalization(momentum=0.9),
+            keras.layers.ReLU(),
+            keras.layers.GlobalAveragePooling2D(),
+            keras.layers.Dropout(0.3),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+
+
+def _compile(model, n_outputs):
+    import keras
+
+    loss = keras.losses.BinaryCrossentropy(label_smoothing=0.1)
+    model.compile(optimizer=keras.optimizers.AdamW(0.01, weight_decay=5e-4), loss=[loss] * n_outputs)
+    return model
+
+
+def _stream(seed, n=40, batch=8):
+    rng = np.random.default_rng(seed)
+    X = rng.random((n, 8, 8, 3), dtype=np.float32)
+    y = (X[:, :, :4].mean(axis=(1, 2, 3)) > X[:, :, 4:].mean(axis=(1, 2, 3))).astype("float32")
+    while True:
+        order = rng.permutation(n)
+        for i in range(0, n, batch):
+            yield X[order[i : i + batch]], y[order[i : i + batch]]
+
+
+def test_side_by_side_towers_train_like_separate_runs():
+    from utils import env
+
+    seeds = [3, 7]
+    joint = _compile(models.side_by_side(_tiny_cnn, seeds), len(seeds))
+    assert [t.name for t in joint.layers if t.name.startswith("seed_")] == ["seed_3", "seed_7"]
+    joint.fit(models.zip_batches(*(_stream(s) for s in seeds)), steps_per_epoch=5, epochs=3, shuffle=False, verbose=0)
+    for seed in seeds:
+        env.seed_everything(seed)
+        alone = _compile(_tiny_cnn(), 1)
+        start = joint.get_layer(f"seed_{seed}")
+        alone.fit(_stream(seed), steps_per_epoch=5, epochs=3, shuffle=False, verbose=0)
+        # 같은 초기 가중치 + 같은 배치 + 같은 드롭아웃 난수 → 같은 가중치 (배치 정규화의 이동 평균까지)
+        for a, b in zip(alone.get_weights(), start.get_weights(), strict=True):
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="seeds"):
+        models.side_by_side(_tiny_cnn, [1, 1])

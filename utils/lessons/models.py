@@ -5,6 +5,8 @@
   scikit-learn 파이프라인과 :func:`utils.lessons.evaluation.repeated_cv` 안에 그대로 넣을 수 있습니다.
 * :func:`reusable_model` — 컴파일한 Keras 모델을 다시 쓰면서 가중치와 옵티마이저 상태를 새 모델과 같게 되돌림
   (같은 구조를 시드·폴드마다 다시 학습할 때 학습 함수를 매번 trace 하지 않으려고; 노트북 00, 01, 04, 07).
+* :func:`side_by_side` — 같은 구조를 시드마다 하나씩 만들어, 서로 아무것도 나누지 않는 탑(tower)으로 나란히 놓은
+  모델 하나 (시드 여러 개를 한 번의 ``fit`` 으로 학습; 노트북 01). :func:`zip_batches` 가 탑마다 제 배치를 줍니다.
 
 TensorFlow/Keras 는 ``fit`` 을 부를 때 처음 import 합니다 (이 모듈을 import 하는 것만으로는 불러오지 않음).
 """
@@ -16,7 +18,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 
 from .. import checks
 
-__all__ = ["KerasBinaryClassifier", "reusable_model"]
+__all__ = ["KerasBinaryClassifier", "reusable_model", "side_by_side", "zip_batches"]
 
 #: (build_fn, 인자들) → (컴파일된 모델, 옵티마이저 변수들의 처음 값). :func:`reusable_model` 이 씁니다.
 _COMPILED: dict = {}
@@ -68,6 +70,44 @@ def reusable_model(build_fn, *args, model=None):
     for variable, value in zip(model.optimizer.variables, initial_state, strict=True):
         variable.assign(value)
     return model
+
+
+def side_by_side(build_fn, seeds, *args):
+    """``build_fn(*args)`` 를 시드마다 하나씩 그 시드로 초기화해 만들고, 나란히 놓은 **컴파일 전** 모델 하나를 돌려줍니다.
+
+    입력 k → 탑(tower) k → 출력 k 이고 탑끼리는 가중치도 배치 정규화 통계도 나누지 않습니다. 이 모델을 손실
+    ``[loss] * len(seeds)`` (출력마다 같은 손실, Keras 가 더함)로 컴파일하면, 탑 k 의 가중치에 대한 기울기는 탑 k 의
+    손실에서만 오고 Adam(W) 의 갱신·가중치 감쇠는 변수마다 따로 계산되므로, 각 탑은 같은 시드로 **혼자 학습한 모델과
+    같은 계산**을 합니다 (같은 초기 가중치, 같은 드롭아웃 난수 — 드롭아웃 층의 난수 시드도 그 시드로 만들 때 정해짐).
+    작은 연산 여러 개보다 큰 연산 하나가 CPU 를 잘 쓰므로 시드 여러 개를 차례로 학습하는 것보다 빠를 수 있습니다.
+
+    탑 k 의 이름은 ``f"seed_{seeds[k]}"`` (출력·손실·지표 이름도 그것)이고 ``model.get_layer(name)`` 으로 꺼내면
+    ``build_fn`` 의 모델과 같은 층 구조입니다. 이 함수는 전역 시드를 바꿉니다 (끝나면 마지막 시드 상태).
+    """
+    import keras
+
+    from ..env import seed_everything
+
+    if not seeds or len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds 는 서로 다른 시드 하나 이상이어야 합니다 (받은 값: {seeds!r})")
+    towers = []
+    for seed in seeds:
+        seed_everything(seed)
+        single = build_fn(*args)
+        inputs, outputs = single.inputs, single.outputs
+        towers.append(keras.Model(inputs[0] if len(inputs) == 1 else inputs, outputs[0], name=f"seed_{seed}"))
+    inputs = [keras.Input(shape=t.inputs[0].shape[1:], name=f"input_seed_{s}") for t, s in zip(towers, seeds)]
+    return keras.Model(inputs, [t(x) for t, x in zip(towers, inputs)], name="side_by_side")
+
+
+def zip_batches(*streams):
+    """배치 흐름(``(X, y)`` 를 끝없이 내는 generator) 여러 개를 묶어 ``((X_1, ..., X_k), (y_1, ..., y_k))`` 를 냅니다.
+
+    :func:`side_by_side` 모델의 ``fit`` 에 넣습니다. 흐름마다 자기 난수로 섞고 증강하면 탑마다 혼자 학습할 때와 같은
+    배치를 받습니다.
+    """
+    for batches in zip(*streams):
+        yield tuple(b[0] for b in batches), tuple(b[1] for b in batches)
 
 
 class KerasBinaryClassifier(ClassifierMixin, BaseEstimator):
