@@ -3,6 +3,47 @@
 TensorFlow 는 기계마다 다른 안내 문구를 stderr 로 내므로, 출력 비교는 stdout 과 결과에만 합니다.
 """
 
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+_ROOT = Path(__file__).resolve().parent
+_NBVAL_DATA: list[Path] = []
+
+
+def pytest_sessionstart(session):
+    """노트북 계층(nbval)의 데이터 폴더를 이 체크아웃의 ``dataset/`` 이 아닌 임시 폴더로 정합니다.
+
+    ``make test`` 는 계층들을 병렬로 실행하므로(pytest-xdist), 노트북 01 이 사진을 푸는 동안 Colab 계층은
+    '저장소의 dataset/ 이 그대로인지'를 봅니다. 임시 폴더에는 저장소가 싣는 파일(git 이 추적하는 ``dataset/``
+    의 파일: 21 KB CSV 와 설명)을 복사해 두므로 새 클론의 ``dataset/`` 과 같습니다. 사진 압축 파일은 여느 때처럼
+    미러나 인터넷에서 받고(개발 기계의 ``dataset/`` 에 이미 있으면 그 파일을 링크: 받은 원본이지 계산 결과가
+    아니며, 쓰기 전에 sha256 으로 검증됨), 풀기·사진 읽기·특징 캐시는 매번 처음부터 합니다.
+    ``DLCOURSE_DATA_DIR`` 를 이미 정했으면 그대로 씁니다. 병렬 실행의 작업자들은 주 프로세스의 폴더를 물려받습니다.
+    """
+    if os.environ.get("DLCOURSE_DATA_DIR"):
+        return
+    folder = Path(tempfile.mkdtemp(prefix="dlcourse-nbval-data-"))
+    _NBVAL_DATA.append(folder)
+    listed = subprocess.run(["git", "-C", str(_ROOT), "ls-files", "-z", "dataset"], capture_output=True)
+    shipped = [n for n in listed.stdout.decode("utf-8").split("\0") if n] if listed.returncode == 0 else []
+    for name in shipped or ["dataset/README.md", "dataset/ThoraricSurgery.csv"]:
+        shutil.copy2(_ROOT / name, folder / Path(name).name)
+    photos = _ROOT / "dataset" / "cats_and_dogs_filtered.zip"
+    if photos.is_file():
+        try:
+            os.link(photos, folder / photos.name)
+        except OSError:
+            shutil.copy2(photos, folder / photos.name)
+    os.environ["DLCOURSE_DATA_DIR"] = str(folder)
+
+
+def pytest_sessionfinish(session):
+    for folder in _NBVAL_DATA:
+        shutil.rmtree(folder, ignore_errors=True)
+
 
 def pytest_collectstart(collector):
     path = str(getattr(collector, "path", getattr(collector, "fspath", "")))
@@ -15,11 +56,18 @@ _TIERS = ("unit", "repo", "notebooks", "browser", "colab")
 _TIER_TIME: dict[str, list] = {}
 
 
+_COLAB_TIMES: dict[str, tuple] = {}  # 노트북 번호 → (두 번 합계, 첫 번째, 두 번째) 초 (tests/colab/test_colab_run.py)
+
+
 def pytest_runtest_logreport(report):
+    """테스트마다 (병렬이면 작업자가 보낸 보고서로, 주 프로세스에서) 시간을 모읍니다."""
     tier = next((t for t in _TIERS if t in report.keywords), "기타")
     seconds_count = _TIER_TIME.setdefault(tier, [0.0, set()])
     seconds_count[0] += report.duration
     seconds_count[1].add(report.nodeid)
+    for name, value in report.user_properties:
+        if name == "colab_times":
+            _COLAB_TIMES[value[0]] = tuple(value[1:])
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -32,3 +80,11 @@ def pytest_terminal_summary(terminalreporter):
     ]
     total = sum(v[0] for v in _TIER_TIME.values())
     terminalreporter.write_line(f"계층별 시간: {' · '.join(parts)} · 합계 {total:.1f} s")
+    if _COLAB_TIMES:  # Colab 계층의 시간은 거의 다 여기서 나옵니다 (강의 목표와 나란히)
+        from utils.course import lesson
+
+        colab = [
+            f"{number} {total:.0f} s ({second:.0f} s/회, 목표 {lesson(number).budget_s} s)"
+            for number, (total, _, second) in sorted(_COLAB_TIMES.items())
+        ]
+        terminalreporter.write_line("Colab 계층, 빠른 모드로 두 번 실행: " + " · ".join(colab))
