@@ -9,6 +9,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import pytest
+
 _ROOT = Path(__file__).resolve().parent
 _NBVAL_DATA: list[Path] = []
 
@@ -43,6 +45,90 @@ def pytest_sessionstart(session):
 def pytest_sessionfinish(session):
     for folder in _NBVAL_DATA:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- 병렬 실행 (pytest-xdist)
+# ``make test`` 는 ``-n 2 --dist loadgroup`` 으로 두 작업자가 나눠 실행합니다. 작업 단위는 한 작업자가 수집 순서대로
+# 실행하는 테스트 묶음입니다: 노트북 하나의 nbval 셀들(한 커널을 차례로 씀), 테스트 파일 하나(모듈 fixture 를 한 번만),
+# Colab 계층의 노트북 실행은 노트북마다 하나. 단위는 오래 걸리는 것부터 나눠 주어(LPT: longest processing time
+# first) 두 코어가 끝까지 함께 일하게 합니다. 아래는 2코어 CI 에서 잰 대략의 초이며 순서만 정합니다(틀려도 결과는
+# 같고 조금 느려질 뿐). 없는 단위는 5초로 봅니다.
+# (pytest 9.2 에서는 xdist 의 xdist_group 표시가 테스트 id 를 바꾸지 못해 묶음이 풀리므로, 단위를 테스트 id 로
+# 정하는 스케줄러를 직접 씁니다.)
+_COST_S = {
+    "nbval-01": 200,
+    "colab-offline": 100,
+    "tests/browser/test_browser.py": 60,
+    "colab-run-07": 55,
+    "colab-run-01": 50,
+    "nbval-07": 40,
+    "colab-run-00": 40,
+    "colab-run-04": 35,
+    "colab-run-08": 35,
+    "colab-run-env": 30,
+    "nbval-00": 32,
+    "nbval-04": 30,
+    "tests/unit/test_runner.py": 30,
+    "colab-run-05": 30,
+    "nbval-08": 28,
+    "colab-run-06": 25,
+    "colab-run-03": 25,
+    "colab-run-02": 25,
+    "nbval-05": 22,
+    "nbval-06": 16,
+    "tests/unit/test_env.py": 16,
+    "nbval-03": 15,
+    "tests/unit/test_faults.py": 15,
+    "tests/colab/test_wheel.py": 12,
+    "nbval-02": 8,
+}
+_COLAB_RUN = "tests/colab/test_colab_run.py::test_notebook_runs_twice_like_colab["
+
+
+def work_unit(nodeid: str) -> str:
+    """테스트 id → 병렬 실행의 작업 단위 이름 (같은 단위의 테스트는 한 작업자가 수집 순서대로 실행)."""
+    path = nodeid.split("::", 1)[0]
+    if path.endswith(".ipynb"):
+        return f"nbval-{Path(path).name[:2]}"
+    if path == "tests/colab/test_offline.py":
+        return "colab-offline"
+    if path == "tests/colab/test_colab_run.py":
+        return f"colab-run-{nodeid[len(_COLAB_RUN) :][:2]}" if nodeid.startswith(_COLAB_RUN) else "colab-run-env"
+    return path
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """병렬 실행의 작업자에서: 작업 단위를 오래 걸리는 것부터 놓습니다 (단위 안의 순서는 그대로).
+
+    주 프로세스는 이 순서대로 단위를 나눠 줍니다(아래 스케줄러). 병렬이 아니면 순서를 바꾸지 않습니다.
+    """
+    if not hasattr(config, "workerinput"):
+        return
+    first_seen: dict[str, int] = {}
+    for i, item in enumerate(items):
+        first_seen.setdefault(work_unit(item.nodeid), i)
+
+    def key(item):
+        unit = work_unit(item.nodeid)
+        return (-_COST_S.get(unit, 5), first_seen[unit])
+
+    items.sort(key=key)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadgroup``: ``work_unit`` 으로 묶고, 작업자가 보낸 (오래 걸리는 것부터의) 순서대로 나눠 줍니다."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class WorkUnitScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    config.option.loadscopereorder = False  # 테스트 개수로 다시 정렬하지 않음
+    return WorkUnitScheduling(config, log)
 
 
 def pytest_collectstart(collector):

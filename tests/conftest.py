@@ -35,65 +35,14 @@ from utils.data import Dataset, check_sha256
 TIERS = ("unit", "repo", "notebooks", "browser", "colab")
 
 
-# 병렬 실행(``make test``: pytest-xdist ``-n 2 --dist loadgroup --no-loadscope-reorder``)의 작업 단위와 순서.
-# 작업 단위(xdist_group)는 한 작업자가 순서대로 실행합니다: 노트북 하나의 nbval 셀들(한 커널), 테스트 파일 하나
-# (모듈 fixture 를 한 번만), Colab 계층의 노트북 실행은 노트북마다 하나. 단위는 오래 걸리는 것부터 나눠 주어
-# (LPT: longest processing time first) 두 코어가 끝까지 함께 일하게 합니다. 아래는 2코어 CI 에서 잰 대략의 초이며
-# 순서만 정합니다(틀려도 결과는 같고 조금 느려질 뿐). 없는 단위는 5초로 봅니다.
-_COST_S = {
-    "nbval-01": 200,
-    "colab-offline": 100,
-    "nbval-07": 40,
-    "nbval-00": 32,
-    "nbval-04": 30,
-    "nbval-08": 28,
-    "nbval-05": 22,
-    "nbval-06": 16,
-    "nbval-03": 15,
-    "nbval-02": 8,
-    "colab-run-00": 40,
-    "colab-run-01": 60,
-    "colab-run-02": 12,
-    "colab-run-03": 20,
-    "colab-run-04": 35,
-    "colab-run-05": 30,
-    "colab-run-06": 25,
-    "colab-run-07": 55,
-    "colab-run-08": 35,
-    "colab-run-env": 20,
-    "tests/browser/test_browser.py": 60,
-    "tests/unit/test_runner.py": 30,
-    "tests/unit/test_env.py": 16,
-    "tests/colab/test_wheel.py": 12,
-}
-
-
-def _work_unit(item, path: Path, tests_dir: Path) -> str:
-    """병렬 실행의 작업 단위 이름 (같은 이름의 테스트는 한 작업자가 수집 순서대로 실행)."""
-    if path.suffix == ".ipynb":
-        return f"nbval-{path.name[:2]}"
-    rel = path.relative_to(tests_dir.parent).as_posix() if path.is_relative_to(tests_dir.parent) else str(path)
-    if rel == "tests/colab/test_offline.py":
-        return "colab-offline"
-    if rel == "tests/colab/test_colab_run.py":
-        callspec = getattr(item, "callspec", None)
-        lesson = callspec.params.get("lesson") if callspec else None
-        return f"colab-run-{lesson.number}" if lesson is not None else "colab-run-env"
-    return rel
-
-
-@pytest.hookimpl(tryfirst=True)  # xdist 가 작업 단위 이름을 테스트 id 에 붙이기 전에
 def pytest_collection_modifyitems(config, items):
     """폴더 이름으로 계층 표시를 붙입니다. notebooks/*.ipynb 의 nbval 항목은 ``notebooks`` 입니다.
 
-    병렬 실행의 작업자라면 작업 단위 표시(xdist_group)도 붙이고 단위를 오래 걸리는 것부터 놓습니다
-    (단위 안의 순서는 그대로). 병렬이 아니면 순서를 바꾸지 않습니다.
+    (병렬 실행의 작업 단위와 순서는 저장소 루트의 ``conftest.py`` 가 정합니다.)
     """
     tests_dir = Path(__file__).resolve().parent
-    units = {}
     for item in items:
         path = Path(str(item.path)).resolve()
-        units[item] = _work_unit(item, path, tests_dir)
         if path.suffix == ".ipynb":
             item.add_marker("notebooks")
             continue
@@ -103,13 +52,6 @@ def pytest_collection_modifyitems(config, items):
             continue
         if tier in TIERS:
             item.add_marker(tier)
-    if hasattr(config, "workerinput"):  # pytest-xdist 의 작업자
-        for item in items:
-            item.add_marker(pytest.mark.xdist_group(units[item]))
-        first_seen = {}
-        for i, item in enumerate(items):
-            first_seen.setdefault(units[item], i)
-        items.sort(key=lambda it: (-_COST_S.get(units[it], 5), first_seen[units[it]]))
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
