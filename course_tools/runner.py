@@ -28,6 +28,7 @@ import math
 import os
 import re
 import shutil
+import subprocess
 import sys
 import threading
 import time
@@ -587,6 +588,36 @@ def _positive_int(text: str) -> int:
     return value
 
 
+class _DeviceProbe:
+    """``describe_environment().device`` 를 따로 띄운 프로세스에서 구합니다.
+
+    TensorFlow 를 불러오는 몇 초(한 코어)를 첫 노트북의 커널 시작과 겹치게 합니다. 스레드가 아니라 프로세스라서
+    이 프로세스의 import 와 얽히지 않고, 메인 작업이 TensorFlow 를 메모리에 들고 있지도 않습니다.
+    """
+
+    CODE = "from utils.env import describe_environment; print(describe_environment().device)"
+
+    def __init__(self):
+        self._proc = subprocess.Popen(
+            [sys.executable, "-c", self.CODE],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "3")},
+        )
+
+    def device(self) -> str:
+        try:
+            out, err = self._proc.communicate(timeout=600)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            return "알 수 없음 (장치 확인이 600초 안에 끝나지 않음)"
+        lines = out.strip().splitlines()
+        if self._proc.returncode != 0 or not lines:
+            return f"알 수 없음 (장치 확인 실패: {(err.strip().splitlines() or ['?'])[-1]})"
+        return lines[-1]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m course_tools run", description="모든 노트북을 순서대로 실행합니다 (papermill)."
@@ -631,11 +662,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     args.out.mkdir(parents=True, exist_ok=True)
-    from utils.env import describe_environment
-
-    device = describe_environment().device
+    # 장치(CPU/GPU) 확인은 TensorFlow 를 불러와야 해서 몇 초 걸립니다(한 코어). 첫 노트북의 커널이 시작하는 동안
+    # 다른 스레드에서 하고, 결과는 요약 표 바로 앞과 보고서에 씁니다.
+    probe = _DeviceProbe()
     live = sys.stdout.isatty() and not args.no_progress and os.environ.get("TERM") != "dumb"
-    print(f"장치(device): {device}, CPU 코어 {os.cpu_count()}개")
     print(
         f"노트북 {len(notebooks)}개를 실행합니다 → {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}"
     )
@@ -651,6 +681,8 @@ def main(argv: list[str] | None = None) -> int:
         line.finish(result)
         results.append(result)
     print()
+    device = probe.device()
+    print(f"장치(device): {device}, CPU 코어 {os.cpu_count()}개")
     print(format_table(results))
     report = args.out / "report.md"
     write_report(report, results, parameters, device)

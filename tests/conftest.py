@@ -36,7 +36,10 @@ TIERS = ("unit", "repo", "notebooks", "browser", "colab")
 
 
 def pytest_collection_modifyitems(config, items):
-    """폴더 이름으로 계층 표시를 붙입니다. notebooks/*.ipynb 의 nbval 항목은 ``notebooks`` 입니다."""
+    """폴더 이름으로 계층 표시를 붙입니다. notebooks/*.ipynb 의 nbval 항목은 ``notebooks`` 입니다.
+
+    (병렬 실행의 작업 단위와 순서는 저장소 루트의 ``conftest.py`` 가 정합니다.)
+    """
     tests_dir = Path(__file__).resolve().parent
     for item in items:
         path = Path(str(item.path)).resolve()

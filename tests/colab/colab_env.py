@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import glob
 import hashlib
 import json
@@ -87,6 +89,15 @@ class ColabEnv:
     install_seconds: float | None  # 이번에 새로 만들었을 때만 (재사용이면 None)
     standin: Path = STANDIN
     pip_log: Path = field(default=Path())
+    lock_root: Path | None = None  # 작업자들이 함께 보는 폴더 (``env_lock``); None 이면 잠그지 않음
+
+    def using(self):
+        """이 환경에서 코드를 실행하는 동안 (공유 잠금): 환경을 바꾸는 테스트와 겹치지 않게."""
+        return env_lock(self.lock_root, shared=True) if self.lock_root else contextlib.nullcontext()
+
+    def changing(self):
+        """이 환경을 바꾸는 동안 (배타 잠금): 설치를 지웠다가 되돌리는 테스트."""
+        return env_lock(self.lock_root, shared=False) if self.lock_root else contextlib.nullcontext()
 
     def pip_calls(self) -> list[list[str]]:
         if not self.pip_log.is_file():
@@ -146,3 +157,30 @@ def ensure_environment() -> tuple[Path, float | None]:
     marker.write_text(f"{seconds:.0f}\n", encoding="utf-8")
     print(f"\n[colab] 환경 설치: {seconds:.0f} s ({target.name})")
     return python, seconds
+
+
+# ---------------------------------------------------------------- 병렬 실행 (pytest-xdist, ``make test``)
+# 작업자(worker) 프로세스들은 휠·환경을 하나씩 함께 씁니다. 만들기(휠 빌드, 환경 설치, 휠 설치)는 한 작업자만,
+# 배타적 잠금 안에서 한 번 합니다. 환경을 바꾸는 테스트(새 런타임: 패키지를 지웠다가 다시 설치)는 ``env_lock``
+# 을 배타적으로, 그 환경에서 코드를 실행하는 테스트(노트북 실행, 판 확인)는 공유로 쥡니다. 그래서 설치가 빠진
+# 순간의 환경을 다른 테스트가 보는 일이 없습니다. 병렬이 아니면 잠금은 곧바로 잡힙니다.
+@contextlib.contextmanager
+def file_lock(path: Path, shared: bool = False):
+    """운영체제 잠금(flock): 같은 실행의 다른 작업자와 순서를 맞춥니다 (프로세스가 죽으면 풀림)."""
+    with open(path, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def run_root(tmp_path_factory) -> Path:
+    """이번 pytest 실행의 모든 작업자가 함께 보는 임시 폴더 (xdist 면 작업자별 basetemp 의 부모)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def env_lock(root: Path, shared: bool):
+    """Colab 판 환경의 읽기(공유)·쓰기(배타) 잠금."""
+    return file_lock(root / "colab-env.rwlock", shared=shared)

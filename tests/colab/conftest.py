@@ -6,13 +6,29 @@ import json
 import os
 
 import pytest
-from colab_env import KERNEL_NAME, ColabEnv, build_wheel, colab_python, ensure_environment, run_checked
+from colab_env import (
+    KERNEL_NAME,
+    ColabEnv,
+    build_wheel,
+    colab_python,
+    ensure_environment,
+    env_lock,
+    file_lock,
+    run_checked,
+    run_root,
+)
 
 
 @pytest.fixture(scope="session")
 def course_wheel(tmp_path_factory):
-    """이 저장소의 휠 — 한 번만 만들어 이 계층의 모든 테스트가 씁니다 (``pip wheel`` 은 빌드 환경을 새로 만들어 몇 초)."""
-    return build_wheel(tmp_path_factory.mktemp("wheelhouse"))
+    """이 저장소의 휠 — 실행마다 한 번만 만들어 이 계층의 모든 테스트(병렬이면 모든 작업자)가 씁니다.
+
+    ``pip wheel`` 은 빌드 환경을 새로 만들어 몇 초 걸립니다. 작업자들은 잠금 안에서 먼저 온 하나가 만든 휠을 씁니다.
+    """
+    root = run_root(tmp_path_factory)
+    with file_lock(root / "colab-build.lock"):
+        wheels = sorted((root / "wheelhouse").glob("dlcourse_ko-*.whl"))
+        return wheels[0] if wheels else build_wheel(root / "wheelhouse")
 
 
 @pytest.fixture(scope="session")
@@ -22,10 +38,29 @@ def colab_env(tmp_path_factory, course_wheel) -> ColabEnv:
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    python, seconds = ensure_environment()
+    root = run_root(tmp_path_factory)
     wheel = course_wheel
-    run_checked([str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", "--no-index", str(wheel)])
-    env = ColabEnv(python=python, wheel=wheel, install_seconds=seconds)
+    # 환경 설치와 휠 설치는 실행마다 한 번 (병렬이면 먼저 온 작업자가; 다른 작업자는 기다렸다가 그 결과를 씀)
+    with file_lock(root / "colab-build.lock"):
+        python, seconds = ensure_environment()  # 이미 있으면 읽기만
+        installed = root / "colab-wheel-installed"
+        if not installed.is_file():
+            with env_lock(root, shared=False):
+                run_checked(
+                    [
+                        str(python),
+                        "-m",
+                        "pip",
+                        "install",
+                        "-q",
+                        "--no-deps",
+                        "--force-reinstall",
+                        "--no-index",
+                        str(wheel),
+                    ]
+                )
+            installed.write_text(str(wheel), encoding="utf-8")
+    env = ColabEnv(python=python, wheel=wheel, install_seconds=seconds, lock_root=root)
     env.pip_log = tmp_path_factory.mktemp("pip") / "calls.jsonl"
     return env
 
@@ -47,19 +82,3 @@ def colab_kernel(colab_env, tmp_path_factory):
         encoding="utf-8",
     )
     return jupyter
-
-
-def pytest_terminal_summary(terminalreporter):
-    """노트북마다 빠른 모드(QUICK) 실행 시간: 이 계층의 시간은 거의 다 여기서 나옵니다 (강의 목표와 나란히)."""
-    import sys
-
-    from utils.course import lesson
-
-    module = sys.modules.get("test_colab_run")  # 이 계층을 실행했을 때만
-    TIMES = getattr(module, "TIMES", None)
-    if TIMES:
-        parts = [
-            f"{number} {total:.0f} s ({second:.0f} s/회, 목표 {lesson(number).budget_s} s)"
-            for number, (total, _, second) in sorted(TIMES.items())
-        ]
-        terminalreporter.write_line("Colab 계층, 빠른 모드로 두 번 실행: " + " · ".join(parts))

@@ -72,7 +72,8 @@ def test_environment_has_colabs_versions_and_no_maintainer_tools(colab_env, tmp_
         " 'utils': utils.__file__, 'colab': 'google.colab' in sys.modules,"
         " 'missing': [m for m in ('papermill', 'nbformat', 'course_tools') if importlib.util.find_spec(m) is None]}))\n"
     )
-    done = colab_env.run(code, cwd=tmp_path)
+    with colab_env.using():
+        done = colab_env.run(code, cwd=tmp_path)
     assert done.returncode == 0, done.stderr[-3000:]
     info = json.loads(done.stdout.strip().splitlines()[-1])
     print(info)
@@ -91,42 +92,44 @@ def test_setup_cell_installs_the_course_package_in_a_fresh_runtime(colab_env, tm
 
     log = tmp_path / "pip.jsonl"
     subprocess_env = {"DLCOURSE_PIP_LOG": str(log)}
-    uninstall = colab_env.run(
-        "import subprocess, sys; subprocess.run([sys.executable, '-m', 'pip', 'uninstall', '-y', "
-        "'-q', 'dlcourse-ko'], check=True)",
-        cwd=tmp_path,
-        PYTHONPATH="",
-    )
-    try:
-        assert uninstall.returncode == 0, uninstall.stderr
-        cell = standard_setup_cell()
-        # 같은 런타임에서 두 번 (Colab 에서 셀을 다시 실행하는 것과 같음): 사이에 pip 요청 수를 찍어 둠
-        code = (
-            cell
-            + "\nprint('ok', utils.COURSE_RELEASE)\n"
-            + "import os, pathlib\n"
-            + "print('calls', len(pathlib.Path(os.environ['DLCOURSE_PIP_LOG']).read_text().splitlines()))\n"
-            + cell
-            + "\nprint('again', utils.COURSE_RELEASE)\n"
-        )
-        done = colab_env.run(code, cwd=tmp_path, **subprocess_env)
-        assert done.returncode == 0, done.stderr[-3000:]
-        repo, ref = repository()
-        calls = [line for line in log.read_text(encoding="utf-8").splitlines() if line]
-        assert len(calls) == 1 and f"git+https://github.com/{repo}@{ref}" in calls[0] and "--no-deps" in calls[0]
-        assert f"ok {repo}@{ref}" in done.stdout and "calls 1" in done.stdout
-        assert f"again {repo}@{ref}" in done.stdout  # 두 번째 실행: 설치 요청 없이 (위의 len(calls) == 1)
-    finally:  # 다음 테스트를 위해 휠을 다시 설치 (pip 대역을 거치지 않고)
-        colab_env.run(
-            f"import subprocess, sys; subprocess.run([sys.executable, '-m', 'pip', 'install', '-q', "
-            f"'--no-deps', '--force-reinstall', '--no-index', {str(colab_env.wheel)!r}], check=True)",
+    # 병렬 실행: 설치를 지운 동안 다른 작업자가 이 환경에서 노트북을 실행하지 않게 (배타 잠금)
+    with colab_env.changing():
+        uninstall = colab_env.run(
+            "import subprocess, sys; subprocess.run([sys.executable, '-m', 'pip', 'uninstall', '-y', "
+            "'-q', 'dlcourse-ko'], check=True)",
             cwd=tmp_path,
             PYTHONPATH="",
         )
+        try:
+            assert uninstall.returncode == 0, uninstall.stderr
+            cell = standard_setup_cell()
+            # 같은 런타임에서 두 번 (Colab 에서 셀을 다시 실행하는 것과 같음): 사이에 pip 요청 수를 찍어 둠
+            code = (
+                cell
+                + "\nprint('ok', utils.COURSE_RELEASE)\n"
+                + "import os, pathlib\n"
+                + "print('calls', len(pathlib.Path(os.environ['DLCOURSE_PIP_LOG']).read_text().splitlines()))\n"
+                + cell
+                + "\nprint('again', utils.COURSE_RELEASE)\n"
+            )
+            done = colab_env.run(code, cwd=tmp_path, **subprocess_env)
+            assert done.returncode == 0, done.stderr[-3000:]
+            repo, ref = repository()
+            calls = [line for line in log.read_text(encoding="utf-8").splitlines() if line]
+            assert len(calls) == 1 and f"git+https://github.com/{repo}@{ref}" in calls[0] and "--no-deps" in calls[0]
+            assert f"ok {repo}@{ref}" in done.stdout and "calls 1" in done.stdout
+            assert f"again {repo}@{ref}" in done.stdout  # 두 번째 실행: 설치 요청 없이 (위의 len(calls) == 1)
+        finally:  # 다음 테스트를 위해 휠을 다시 설치 (pip 대역을 거치지 않고)
+            colab_env.run(
+                f"import subprocess, sys; subprocess.run([sys.executable, '-m', 'pip', 'install', '-q', "
+                f"'--no-deps', '--force-reinstall', '--no-index', {str(colab_env.wheel)!r}], check=True)",
+                cwd=tmp_path,
+                PYTHONPATH="",
+            )
 
 
 @pytest.mark.parametrize("lesson", COURSE, ids=lambda lesson: lesson.stem)
-def test_notebook_runs_twice_like_colab(lesson, colab_env, colab_kernel, tmp_path, monkeypatch, notebook_env):
+def test_notebook_runs_twice_like_colab(lesson, colab_env, colab_kernel, tmp_path, monkeypatch, notebook_env, request):
     monkeypatch.setenv("JUPYTER_PATH", str(colab_kernel))
     content = tmp_path / "content"  # Colab 의 /content: 저장소 밖의 빈 작업 폴더
     content.mkdir()
@@ -136,7 +139,11 @@ def test_notebook_runs_twice_like_colab(lesson, colab_env, colab_kernel, tmp_pat
     client = NotebookClient(nb, timeout=900, kernel_name=KERNEL_NAME, resources={"metadata": {"path": str(content)}})
     results, start, passes = [], time.perf_counter(), []
     kernel_log = (tmp_path / "kernel-stderr.log").open("w")  # ipykernel 6.17 이 종료 때 쓰는 잡음은 로그 파일로
-    with kernel_log, client.setup_kernel(env=colab_env.environ(PYDEVD_DISABLE_FILE_VALIDATION="1"), stderr=kernel_log):
+    with (
+        colab_env.using(),
+        kernel_log,
+        client.setup_kernel(env=colab_env.environ(PYDEVD_DISABLE_FILE_VALIDATION="1"), stderr=kernel_log),
+    ):
         for _ in range(2):
             for i, cell in enumerate(nb.cells):
                 if cell.cell_type == "code":
@@ -145,6 +152,7 @@ def test_notebook_runs_twice_like_colab(lesson, colab_env, colab_kernel, tmp_pat
             results.append((_checked_outputs(nb), _markdown_outputs(nb)))
             passes.append(time.perf_counter() - start - sum(passes))
     TIMES[lesson.number] = (time.perf_counter() - start, *passes)
+    request.node.user_properties.append(("colab_times", (lesson.number, *TIMES[lesson.number])))  # 병렬: 요약용
     print(
         f"\n[colab] {lesson.filename}: 두 번 실행 {TIMES[lesson.number][0]:.1f} s "
         f"(첫 번째 {passes[0]:.1f} s: 커널 시작 포함, 두 번째 {passes[1]:.1f} s; 빠른 모드)"

@@ -188,7 +188,7 @@ def test_each_notebook_gets_only_its_own_parameters(tmp_path, monkeypatch, capsy
         return R.Result(path.name, "ok", 0.1)
 
     monkeypatch.setattr(R, "run_notebook", fake)
-    monkeypatch.setattr("utils.env.describe_environment", lambda: type("E", (), {"device": "CPU"})())
+    monkeypatch.setattr(R, "_DeviceProbe", lambda: type("P", (), {"device": lambda self: "CPU"})())
     code = R.main(
         [
             "--only",
