@@ -663,7 +663,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args.out.mkdir(parents=True, exist_ok=True)
     # 장치(CPU/GPU) 확인은 TensorFlow 를 불러와야 해서 몇 초 걸립니다(한 코어). 첫 노트북의 커널이 시작하는 동안
-    # 다른 스레드에서 하고, 결과는 요약 표 바로 앞과 보고서에 씁니다.
+    # 따로 띄운 프로세스에서 하고(_DeviceProbe), 결과는 요약 표 바로 앞과 보고서에 씁니다.
     probe = _DeviceProbe()
     live = sys.stdout.isatty() and not args.no_progress and os.environ.get("TERM") != "dumb"
     print(
