@@ -142,7 +142,28 @@ def _start_nbval_kernel(startup_timeout=60, kernel_name="python", **kwargs):
 _NBVAL_START: list = []
 
 
+# 병렬 실행에서 프로세스마다 계산 스레드 1개: 작업자 둘이 2코어에서 각각 커널·하위 프로세스를 띄우는데, TensorFlow
+# (Eigen·oneDNN)와 NumPy(OpenBLAS)는 기본으로 코어 수만큼 스레드를 써서 네 스레드가 두 코어를 다툽니다. 노트북 04·05·07·08
+# 의 nbval 을 두 작업자로 나란히 실행한 시간(잠금 안, 같은 실행에서 번갈아): 기본 84.8·86.7 s, 1스레드 79.7·78.8 s.
+# TensorFlow 2.21 은 TF_NUM_*_THREADS 를 따릅니다 (tf.config.threading 의 getter 는 API 로 정한 값만 보여 0 이지만, 한
+# 프로세스의 스레드 수가 8 → 4 로 줄고 혼자 돌 때 행렬곱이 느려짐을 확인). 이미 정한 값은 그대로 둡니다.
+ONE_THREAD = {
+    name: "1"
+    for name in (
+        "TF_NUM_INTRAOP_THREADS",
+        "TF_NUM_INTEROP_THREADS",
+        "OMP_NUM_THREADS",
+        "OPENBLAS_NUM_THREADS",
+        "MKL_NUM_THREADS",
+    )
+}
+
+
 def pytest_configure(config):
+    workers = getattr(config, "workerinput", {}).get("workercount", 1)
+    if workers >= 2 and workers >= (os.cpu_count() or 1):
+        for name, value in ONE_THREAD.items():
+            os.environ.setdefault(name, value)
     try:
         import nbval.kernel
     except ImportError:
