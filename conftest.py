@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -279,6 +280,14 @@ def pytest_xdist_make_scheduler(config, log):
         def _split_scope(self, nodeid: str) -> str:
             return work_unit(nodeid)
 
+        def _reschedule(self, node) -> None:
+            # 작업자는 다음 테스트를 받아야 지금 것을 실행하므로(teardown 판단), 남은 테스트가 1개 이하일 때만 다음 단위를
+            # 줍니다. xdist 의 기본(2개 이하)은 테스트 하나짜리 단위(Colab 노트북 실행)를 두 개씩 미리 맡겨, 한 작업자가
+            # 노는 동안 다른 작업자 앞에 일이 쌓일 수 있습니다.
+            if self.workqueue and not node.shutting_down and self._pending_of(self.assigned_work[node]) >= 2:
+                return
+            super()._reschedule(node)
+
     config.option.loadscopereorder = False  # 테스트 개수로 다시 정렬하지 않음
     return WorkUnitScheduling(config, log)
 
@@ -298,12 +307,24 @@ _OFFLINE_SEEN: dict[str, bool] = {}  # nbval: 노트북 → 커널이 네트워�
 _COLAB_TIMES: dict[str, tuple] = {}  # 노트북 번호 → (두 번 합계, 첫 번째, 두 번째) 초 (tests/colab/test_colab_run.py)
 
 
+_UNIT_TIME: dict[str, float] = {}  # 작업 단위 → 초 (``_COST_S`` 를 고칠 때 보는 값)
+_WORKER_TIME: dict[str, list] = {}  # 작업자 → [바쁜 초, 마지막 보고 시각(시작부터 초)]
+_START = time.monotonic()
+
+
 def pytest_runtest_logreport(report):
     """테스트마다 (병렬이면 작업자가 보낸 보고서로, 주 프로세스에서) 시간을 모읍니다."""
     tier = next((t for t in _TIERS if t in report.keywords), "기타")
     seconds_count = _TIER_TIME.setdefault(tier, [0.0, set()])
     seconds_count[0] += report.duration
     seconds_count[1].add(report.nodeid)
+    unit = work_unit(report.nodeid)
+    _UNIT_TIME[unit] = _UNIT_TIME.get(unit, 0.0) + report.duration
+    node = getattr(report, "node", None)
+    if node is not None:
+        worker = _WORKER_TIME.setdefault(node.gateway.id, [0.0, 0.0])
+        worker[0] += report.duration
+        worker[1] = time.monotonic() - _START
     for name, value in report.user_properties:
         if name == "colab_times":
             _COLAB_TIMES[value[0]] = tuple(value[1:])
@@ -321,6 +342,13 @@ def pytest_terminal_summary(terminalreporter):
     ]
     total = sum(v[0] for v in _TIER_TIME.values())
     terminalreporter.write_line(f"계층별 시간: {' · '.join(parts)} · 합계 {total:.1f} s")
+    units = sorted(_UNIT_TIME.items(), key=lambda kv: -kv[1])[:20]
+    terminalreporter.write_line("작업 단위별 시간(긴 것부터): " + " · ".join(f"{u} {t:.0f}" for u, t in units))
+    if _WORKER_TIME:
+        terminalreporter.write_line(
+            "작업자별 (바쁜 초 / 마지막 보고 시각): "
+            + " · ".join(f"{w} {busy:.0f} s / {end:.0f} s" for w, (busy, end) in sorted(_WORKER_TIME.items()))
+        )
     if _OFFLINE_SEEN:
         offline = sorted(n[:2] for n, ok in _OFFLINE_SEEN.items() if ok)
         online = sorted(n[:2] for n, ok in _OFFLINE_SEEN.items() if not ok)
