@@ -203,37 +203,42 @@ def offline_kernel():
 # ``make test`` 는 ``-n 2 --dist loadgroup`` 으로 두 작업자가 나눠 실행합니다. 작업 단위는 한 작업자가 수집 순서대로
 # 실행하는 테스트 묶음입니다: 노트북 하나의 nbval 셀들(한 커널을 차례로 씀), 테스트 파일 하나(모듈 fixture 를 한 번만),
 # Colab 계층의 노트북 실행은 노트북마다 하나. 단위는 오래 걸리는 것부터 나눠 주어(LPT: longest processing time
-# first) 두 코어가 끝까지 함께 일하게 합니다. 아래는 2코어 CI 에서 잰 대략의 초이며 순서만 정합니다(틀려도 결과는
-# 같고 조금 느려질 뿐). 없는 단위는 5초로 봅니다. 이 순서로 전체 761개가 712 s(2코어). 잰 시간대로 01 의 두 단위
-# (nbval 전체 모드, Colab 빠른 모드 두 번)를 맨 앞에 나란히 두면 둘 다 CNN 을 2스레드로 학습해 서로 느려져 759 s 였습니다.
+# first) 두 코어가 끝까지 함께 일하게 합니다. 아래는 2코어 CI 의 병렬 실행에서 잰 대략의 초(작업자 초)이며 순서만
+# 정합니다(틀려도 결과는 같고 조금 느려질 뿐). 없는 단위는 5초로 봅니다. 실행이 끝나면 요약의 '작업 단위별 시간'
+# 줄에 잰 값이 나옵니다. 예외 하나: ``colab-run-env`` (Colab 판 확인과 새 런타임의 공통 설정 셀 시험) 를 맨 먼저
+# 줍니다. 새 런타임 시험은 그 환경의 설치를 지웠다 되돌리는 동안 환경을 배타적으로 잠그므로, 다른 작업자가 Colab
+# 노트북을 실행하는 중이면 그 끝을 기다리고, 그동안 다른 작업자의 Colab 노트북은 이 시험을 기다립니다(노는 코어).
+# 맨 처음(다른 작업자는 nbval 01)이면 겹칠 Colab 실행이 없습니다.
 # (pytest 9.2 에서는 xdist 의 xdist_group 표시가 테스트 id 를 바꾸지 못해 묶음이 풀리므로, 단위를 테스트 id 로
 # 정하는 스케줄러를 직접 씁니다.)
+_FIRST = ("colab-run-env",)
 _COST_S = {
-    "nbval-01": 200,
-    "colab-offline": 100,
-    "tests/browser/test_browser.py": 60,
-    "colab-run-07": 55,
-    "colab-run-01": 50,
+    "nbval-01": 260,
+    "colab-run-01": 188,
+    "tests/browser/test_browser.py": 90,
+    "colab-run-07": 78,
+    "colab-run-05": 56,
+    "colab-run-08": 53,
+    "colab-run-00": 49,
+    "colab-run-04": 43,
     "nbval-07": 40,
-    "colab-run-00": 40,
-    "colab-run-04": 35,
-    "colab-run-08": 35,
-    "colab-run-env": 30,
+    "colab-run-06": 36,
     "nbval-00": 32,
     "nbval-04": 30,
     "tests/unit/test_runner.py": 30,
-    "colab-run-05": 30,
     "nbval-08": 28,
-    "colab-run-06": 25,
-    "colab-run-03": 25,
-    "colab-run-02": 25,
+    "colab-offline": 25,
+    "colab-run-03": 24,
     "nbval-05": 22,
+    "tests/unit/test_models.py": 18,
     "nbval-06": 16,
-    "tests/unit/test_env.py": 16,
-    "nbval-03": 15,
+    "tests/unit/test_env.py": 15,
     "tests/unit/test_faults.py": 15,
+    "nbval-03": 15,
+    "colab-run-02": 13,
     "tests/colab/test_wheel.py": 12,
     "nbval-02": 8,
+    "tests/unit/test_cnn.py": 7,
 }
 _COLAB_RUN = "tests/colab/test_colab_run.py::test_notebook_runs_twice_like_colab["
 
@@ -264,7 +269,7 @@ def pytest_collection_modifyitems(config, items):
 
     def key(item):
         unit = work_unit(item.nodeid)
-        return (-_COST_S.get(unit, 5), first_seen[unit])
+        return (unit not in _FIRST, -_COST_S.get(unit, 5), first_seen[unit])
 
     items.sort(key=key)
 
