@@ -212,30 +212,30 @@ def offline_kernel():
 # (pytest 9.2 에서는 xdist 의 xdist_group 표시가 테스트 id 를 바꾸지 못해 묶음이 풀리므로, 단위를 테스트 id 로
 # 정하는 스케줄러를 직접 씁니다.)
 _FIRST = ("colab-run-env",)
-_COST_S = {
-    "nbval-01": 260,
-    "colab-run-01": 188,
-    "tests/browser/test_browser.py": 90,
-    "colab-run-07": 78,
-    "colab-run-05": 56,
-    "colab-run-08": 53,
-    "colab-run-00": 49,
-    "colab-run-04": 43,
-    "nbval-07": 40,
-    "colab-run-06": 36,
-    "nbval-00": 32,
-    "nbval-04": 30,
-    "tests/unit/test_runner.py": 30,
-    "nbval-08": 28,
-    "colab-offline": 25,
-    "colab-run-03": 24,
-    "nbval-05": 22,
+_COST_S = {  # 새 클론의 make test (2코어, 1스레드, 18:09 UTC, 테스트 623 s) 에서 잰 작업자 초
+    "nbval-01": 282,
+    "colab-run-01": 140,
+    "colab-run-07": 72,
+    "tests/browser/test_browser.py": 70,
+    "colab-run-08": 47,
+    "nbval-07": 44,
+    "nbval-04": 39,
+    "nbval-00": 39,
+    "tests/unit/test_runner.py": 38,
+    "colab-run-04": 37,
+    "colab-run-05": 34,
+    "colab-offline": 32,
+    "colab-run-00": 31,
+    "nbval-08": 29,
+    "colab-run-06": 28,
+    "colab-run-03": 27,
+    "nbval-05": 24,
+    "tests/unit/test_faults.py": 19,
+    "tests/unit/test_env.py": 18,
     "tests/unit/test_models.py": 18,
     "nbval-06": 16,
-    "tests/unit/test_env.py": 15,
-    "tests/unit/test_faults.py": 15,
     "nbval-03": 15,
-    "colab-run-02": 13,
+    "colab-run-02": 12,
     "tests/colab/test_wheel.py": 12,
     "nbval-02": 8,
     "tests/unit/test_cnn.py": 7,
@@ -347,7 +347,7 @@ def pytest_terminal_summary(terminalreporter):
     ]
     total = sum(v[0] for v in _TIER_TIME.values())
     terminalreporter.write_line(f"계층별 시간: {' · '.join(parts)} · 합계 {total:.1f} s")
-    units = sorted(_UNIT_TIME.items(), key=lambda kv: -kv[1])[:20]
+    units = [(u, t) for u, t in sorted(_UNIT_TIME.items(), key=lambda kv: -kv[1]) if t >= 3]
     terminalreporter.write_line("작업 단위별 시간(긴 것부터): " + " · ".join(f"{u} {t:.0f}" for u, t in units))
     if _WORKER_TIME:
         terminalreporter.write_line(
