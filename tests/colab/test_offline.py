@@ -1,15 +1,22 @@
-"""인터넷도 미러도 없는 기계: 저장소에 들어 있는 21 KB CSV 만으로 ``make run`` 이 00, 07, 08 을 실행하고,
-사진 압축 파일이 필요한 노트북(01)은 기존의 분명한 안내(인터넷 확인 / 직접 받기 / DLCOURSE_MIRROR)로 멈춥니다.
-두 확인은 ``make run`` 한 번(``--only 00 01 07 08``)의 결과를 함께 봅니다.
+"""인터넷도 미러도 없는 기계: 사진 압축 파일이 필요한 노트북(01)은 ``make run`` 에서 기존의 분명한 안내(인터넷
+확인 / 직접 받기 / DLCOURSE_MIRROR)로 멈추고, ``make run`` 자체는 오프라인에서도 돌아 요약을 씁니다.
 
 네트워크는 ``unshare -n`` (빈 네트워크 이름 공간, root 필요)으로 실제로 끊습니다. ``make run`` 과 같은 명령
-(``python -m course_tools run``)을 빠른 모드로 씁니다. 실행은 이 체크아웃의 **새 사본**(git 이 추적하는 파일과
-무시되지 않은 새 파일: 새로 받은 클론과 같음)에서 합니다. 그래서 이 체크아웃의 ``dataset/`` 에 사진이 있어도
-(개발 기계, 또는 같은 ``make test`` 의 다른 테스트가 방금 풀었어도) '사진이 없을 때'를 언제나 확인합니다.
+(``python -m course_tools run``)을 빠른 모드로 ``--only 01 02`` 로 씁니다 (02 는 데이터가 필요 없는 가장 짧은
+노트북: 오프라인에서 'ok' 로 끝나는 줄). 실행은 이 체크아웃의 **새 사본**(git 이 추적하는 파일과 무시되지 않은
+새 파일: 새로 받은 클론과 같음)에서 합니다. 그래서 이 체크아웃의 ``dataset/`` 에 사진이 있어도 '사진이 없을 때'를
+언제나 확인합니다.
+
+'저장소에 들어 있는 21 KB CSV 만으로 00, 07, 08 이 돈다'(예전에는 여기서 빠른 모드로 한 번 더 실행)는 이제
+nbval 계층이 확인합니다: 저장소 루트의 ``conftest.py`` 가 그 노트북들(과 내려받을 데이터가 필요 없는 다른 노트북)의
+nbval 커널을 네트워크 없는 이름 공간에서, 미러 없이, 저장소가 싣는 파일만 든 새 데이터 폴더로 시작하므로 nbval 의
+전체 모드 실행이 곧 오프라인 실행입니다. 아래 ``test_offline_kernel_*`` 가 그 커널이 정말 네트워크도 미러도 없는지
+확인합니다.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -69,14 +76,14 @@ def _offline(args, out, checkout):
 
 @pytest.fixture(scope="module")
 def offline_run(tmp_path_factory):
-    """한 번의 ``make run`` (빠른 모드, 네트워크·미러 없음, 새 사본에서): 00, 07, 08 과 사진이 필요한 01.
+    """한 번의 ``make run`` (빠른 모드, 네트워크·미러 없음, 새 사본에서): 사진이 필요한 01 과 데이터가 필요 없는 02.
 
-    두 테스트가 같은 실행을 봅니다(메인 작업 프로세스와 커널 시작을 한 번만 치름).
+    두 테스트가 같은 실행을 봅니다(메인 작업 프로세스를 한 번만 치름).
     """
     checkout = _fresh_copy(tmp_path_factory.mktemp("clone"))
     assert not any((checkout / "dataset").glob("cats_and_dogs_filtered*"))  # 새 클론처럼 사진 없음
     out = tmp_path_factory.mktemp("offline") / "runs"
-    done = _offline(["--only", "00", "01", "07", "08"], out, checkout)
+    done = _offline(["--only", "01", "02"], out, checkout)
     return done, out
 
 
@@ -90,13 +97,10 @@ def _summary_rows(out):
     }
 
 
-def test_no_network_no_mirror_runs_the_notebooks_that_need_only_the_shipped_csv(offline_run):
+def test_no_network_no_mirror_make_run_runs_and_reports(offline_run):
     done, out = offline_run
     status = _summary_rows(out)
-    assert {nb: status.get(nb) for nb in ("00", "07", "08")} == {"00": "ok", "07": "ok", "08": "ok"}, (
-        status,
-        done.stdout[-4000:] + done.stderr[-2000:],
-    )
+    assert status.get("02") == "ok", (status, done.stdout[-4000:] + done.stderr[-2000:])
     assert done.returncode == 1  # 01 만 실패
 
 
@@ -106,3 +110,44 @@ def test_no_network_no_mirror_photo_notebook_fails_with_the_clear_message(offlin
     text = done.stdout + "".join(p.read_text(encoding="utf-8") for p in out.glob("01_*.ipynb"))
     text += (out / "report.md").read_text(encoding="utf-8")
     assert "DLCOURSE_MIRROR" in text and "cats_and_dogs_filtered.zip" in text, text[-3000:]
+
+
+_PROBE = """
+import errno, json, os, socket
+result = {"mirror": os.environ.get("DLCOURSE_MIRROR"), "data": sorted(os.listdir(os.environ["DLCOURSE_DATA_DIR"]))}
+try:
+    socket.create_connection(("1.1.1.1", 443), timeout=5).close()
+    result["connect"] = "connected"
+except OSError as exc:
+    result["connect"] = errno.errorcode.get(exc.errno, repr(exc))  # 경로가 아예 없음 (시간 초과가 아님)
+try:
+    socket.getaddrinfo("raw.githubusercontent.com", 443)
+    result["dns"] = "resolved"
+except OSError as exc:
+    result["dns"] = type(exc).__name__
+with socket.create_server(("127.0.0.1", 0)) as server:  # 루프백은 켜져 있음 (인터넷이 없는 보통 기계처럼)
+    result["loopback"] = server.getsockname()[0]
+print(json.dumps(result))
+"""
+
+
+def test_offline_kernel_has_no_network_no_mirror_and_only_the_shipped_files(offline_kernel):
+    """nbval 이 내려받을 데이터가 필요 없는 노트북(00, 07, 08 포함)에 쓰는 커널: 바깥 연결·이름 풀이가 실패하고,
+    미러 설정이 없고, 데이터 폴더에는 저장소가 싣는 파일만 있습니다."""
+    if shutil.which("unshare") is None or shutil.which("ip") is None or os.geteuid() != 0:
+        pytest.skip("네트워크를 끊으려면 root 의 unshare -n 과 ip 가 필요합니다")
+    _, kc = offline_kernel()
+    outputs = []
+    reply = kc.execute_interactive(_PROBE, timeout=60, output_hook=outputs.append)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    text = "".join(m["content"].get("text", "") for m in outputs if m["msg_type"] == "stream")
+    result = json.loads(text.strip().splitlines()[-1])
+    listed = subprocess.run(["git", "-C", str(ROOT), "ls-files", "dataset"], capture_output=True, text=True)
+    shipped = sorted(Path(n).name for n in listed.stdout.split()) or ["README.md", "ThoraricSurgery.csv"]
+    assert result == {
+        "mirror": None,
+        "data": shipped,
+        "connect": "ENETUNREACH",
+        "dns": "gaierror",
+        "loopback": "127.0.0.1",
+    }, result
