@@ -480,6 +480,9 @@ def run_notebook(
                 # 커널이 콘솔에 내는 안내(예: "Kernel is running over TCP without encryption")를 숨김.
                 # 노트북 셀의 출력과 오류는 그대로 기록됩니다.
                 extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                # 마지막 셀이 끝나면 커널을 바로 끝냄: TF 를 불러온 커널의 정상 종료는 2~3 초 걸리는데(학습자는 기다리지
+                # 않는 시간) 노트북 시간에 들어가던 것. 출력·지표 파일은 셀 안에서 이미 다 썼습니다.
+                shutdown_kernel="immediate",
             )
         result.status = "ok"
     except PapermillExecutionError as exc:
