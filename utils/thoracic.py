@@ -155,6 +155,7 @@ def load_thoracic(data_dir: str | Path | None = None, verbose: bool = False) -> 
     frame = pd.DataFrame(array, columns=COLUMNS)
     int_cols = [c for c in COLUMNS if c not in ("PRE4", "PRE5")]
     frame[int_cols] = frame[int_cols].astype(int)
+    frame = frame.copy()  # 열마다 흩어진 블록을 하나로 모읍니다 (폴드마다 행을 고르는 iloc 이 몇 배 빨라짐)
     return ThoracicData(array=array, frame=frame, codebook=codebook(), path=path)
 
 

@@ -200,7 +200,8 @@ class KerasBinaryClassifier(ClassifierMixin, BaseEstimator):
                 losses.append(float(np.ravel(loss)[0]))
                 sizes.append(len(b))
             history["loss"].append(float(np.average(losses, weights=sizes)))
-            p = np.clip(np.asarray(model(X_val, training=False)).reshape(-1), 1e-7, 1 - 1e-7)
+            # predict_on_batch: 컴파일된 예측 함수 (같은 계산, 에폭마다 부르는 즉시 실행 model(X) 보다 몇 배 빠름)
+            p = np.clip(np.asarray(model.predict_on_batch(X_val)).reshape(-1), 1e-7, 1 - 1e-7)
             bce = -(y_val * np.log(p) + (1 - y_val) * np.log(1 - p))
             val_loss = float(np.average(bce, weights=class_w[y_val]))
             history["val_loss"].append(val_loss)
@@ -222,7 +223,7 @@ class KerasBinaryClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError("먼저 fit 을 불러야 합니다")
         X = np.asarray(X, dtype="float32")
         self.model_.set_weights(self.weights_)
-        p = np.asarray(self.model_(X, training=False)).reshape(-1).astype(float)
+        p = np.asarray(self.model_.predict_on_batch(X)).reshape(-1).astype(float)
         return np.column_stack([1 - p, p])
 
     def predict(self, X):
