@@ -28,12 +28,7 @@ def pytest_sessionstart(session):
     """
     if os.environ.get("DLCOURSE_DATA_DIR"):
         return
-    folder = Path(tempfile.mkdtemp(prefix="dlcourse-nbval-data-"))
-    _NBVAL_DATA.append(folder)
-    listed = subprocess.run(["git", "-C", str(_ROOT), "ls-files", "-z", "dataset"], capture_output=True)
-    shipped = [n for n in listed.stdout.decode("utf-8").split("\0") if n] if listed.returncode == 0 else []
-    for name in shipped or ["dataset/README.md", "dataset/ThoraricSurgery.csv"]:
-        shutil.copy2(_ROOT / name, folder / Path(name).name)
+    folder = shipped_data_folder(prefix="dlcourse-nbval-data-")
     photos = _ROOT / "dataset" / "cats_and_dogs_filtered.zip"
     if photos.is_file():
         try:
@@ -80,9 +75,11 @@ def needs_download(notebook: Path) -> bool:
     return any(ds.name in source for ds in REGISTRY.values() if ds.name not in shipped)
 
 
-def shipped_data_folder() -> Path:
-    """저장소가 싣는 ``dataset/`` 파일(git 이 추적하는 것)만 든 새 폴더: 새로 받은 클론의 ``dataset/`` 과 같습니다."""
-    folder = Path(tempfile.mkdtemp(prefix="dlcourse-offline-data-"))
+def shipped_data_folder(prefix: str = "dlcourse-offline-data-") -> Path:
+    """저장소가 싣는 ``dataset/`` 파일(git 이 추적하는 것)만 든 새 폴더: 새로 받은 클론의 ``dataset/`` 과 같습니다.
+
+    세션이 끝나면 지웁니다(``pytest_sessionfinish``)."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
     _NBVAL_DATA.append(folder)
     listed = subprocess.run(["git", "-C", str(_ROOT), "ls-files", "-z", "dataset"], capture_output=True)
     shipped = [n for n in listed.stdout.decode("utf-8").split("\0") if n] if listed.returncode == 0 else []
