@@ -601,8 +601,9 @@ def _positive_int(text: str) -> int:
 class _DeviceProbe:
     """``describe_environment().device`` 를 따로 띄운 프로세스에서 구합니다.
 
-    TensorFlow 를 불러오는 몇 초(한 코어)를 첫 노트북의 커널 시작과 겹치게 합니다. 스레드가 아니라 프로세스라서
-    이 프로세스의 import 와 얽히지 않고, 메인 작업이 TensorFlow 를 메모리에 들고 있지도 않습니다.
+    마지막 노트북이 끝난 뒤에 띄웁니다: TensorFlow 를 불러오는 몇 초 동안 한 코어를 쓰므로, 노트북과 겹치면
+    (예전처럼 첫 노트북과 함께 띄우면) 2코어 기계에서 그 노트북의 시간이 부풀려집니다. 프로세스라서 메인 작업이
+    TensorFlow 를 메모리에 들고 있지 않습니다.
     """
 
     CODE = "from utils.env import describe_environment; print(describe_environment().device)"
@@ -672,9 +673,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     args.out.mkdir(parents=True, exist_ok=True)
-    # 장치(CPU/GPU) 확인은 TensorFlow 를 불러와야 해서 몇 초 걸립니다(한 코어). 첫 노트북의 커널이 시작하는 동안
-    # 따로 띄운 프로세스에서 하고(_DeviceProbe), 결과는 요약 표 바로 앞과 보고서에 씁니다.
-    probe = _DeviceProbe()
     live = sys.stdout.isatty() and not args.no_progress and os.environ.get("TERM") != "dumb"
     print(
         f"노트북 {len(notebooks)}개를 실행합니다 → {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}"
@@ -691,7 +689,9 @@ def main(argv: list[str] | None = None) -> int:
         line.finish(result)
         results.append(result)
     print()
-    device = probe.device()
+    # 장치(CPU/GPU) 확인은 TensorFlow 를 불러와야 해서 몇 초 걸립니다(한 코어). 노트북 시간을 재는 동안 코어를 뺏지
+    # 않도록 모든 노트북이 끝난 뒤 따로 띄운 프로세스에서 하고(_DeviceProbe), 결과는 요약 표 바로 앞과 보고서에 씁니다.
+    device = _DeviceProbe().device()
     print(f"장치(device): {device}, CPU 코어 {os.cpu_count()}개")
     print(format_table(results))
     report = args.out / "report.md"
