@@ -204,3 +204,20 @@ def test_side_by_side_towers_train_like_separate_runs():
             np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
     with pytest.raises(ValueError, match="seeds"):
         models.side_by_side(_tiny_cnn, [1, 1])
+
+
+def test_side_by_side_shared_input_trains_like_one_input_per_tower():
+    """shared_input=True: 입력 하나를 모든 탑에 주면, 같은 배열을 탑마다 따로 준 모델과 같은 가중치가 됩니다."""
+    rng = np.random.default_rng(0)
+    X = rng.random((40, 8, 8, 3), dtype=np.float32)
+    y = (X[:, :, :4].mean(axis=(1, 2, 3)) > X[:, :, 4:].mean(axis=(1, 2, 3))).astype("float32")
+    seeds = [3, 7]
+    shared = _compile(models.side_by_side(_tiny_cnn, seeds, shared_input=True), len(seeds))
+    separate = _compile(models.side_by_side(_tiny_cnn, seeds), len(seeds))
+    assert len(shared.inputs) == 1 and len(separate.inputs) == 2 and len(shared.outputs) == 2
+    for a, b in zip(shared.get_weights(), separate.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)  # 같은 시드 → 같은 초기 가중치
+    shared.fit(X, [y] * 2, batch_size=8, epochs=2, shuffle=False, verbose=0)
+    separate.fit([X] * 2, [y] * 2, batch_size=8, epochs=2, shuffle=False, verbose=0)
+    for a, b in zip(shared.get_weights(), separate.get_weights(), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
