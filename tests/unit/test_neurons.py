@@ -190,6 +190,19 @@ def test_fit_many_matches_individual_fits():
         assert r["accuracy"][i] == m.score(X2, GATES["XOR"])
 
 
+def test_fit_many_start_continues_training():
+    seeds = [0, 6]
+    first = fit_many(X2, GATES["XOR"], n_hidden=2, seeds=seeds, epochs=200)
+    more = fit_many(X2, GATES["XOR"], n_hidden=2, seeds=seeds, epochs=100, start=first["params"])
+    whole = fit_many(X2, GATES["XOR"], n_hidden=2, seeds=seeds, epochs=300)
+    assert np.allclose(np.vstack([first["losses"], more["losses"]]), whole["losses"], rtol=1e-10, atol=1e-12)
+    for i in range(len(seeds)):
+        for k in whole["params"][i]:
+            assert np.allclose(more["params"][i][k], whole["params"][i][k], rtol=1e-10, atol=1e-12)
+    with pytest.raises(ValueError, match="start"):
+        fit_many(X2, GATES["XOR"], n_hidden=2, seeds=seeds, epochs=10, start=first["params"][:1])
+
+
 def test_get_set_params_roundtrip_and_validation():
     m = MLP(2, 2, seed=0)
     p = m.get_params()

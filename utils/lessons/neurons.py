@@ -379,10 +379,13 @@ def fit_many(
     learning_rate: float = 1.0,
     activation: str = "sigmoid",
     init_scale: float = 1.0,
+    start: list | None = None,
 ) -> dict:
     """``MLP(n_hidden=…, seed=s).fit(…)`` 을 시드마다 한 것과 같은 결과를 한꺼번에 계산합니다.
 
     시드마다의 시작 가중치를 맨 앞 축으로 쌓아, :class:`MLP` 와 **같은** 순전파·역전파 함수로 함께 학습합니다.
+    ``start`` 에 시드마다의 매개변수 dict 목록(예: 앞선 ``fit_many`` 의 ``params``)을 주면, 시드로 만든 시작 가중치
+    대신 그 가중치에서 이어서 학습합니다(``MLP.set_params`` 뒤 ``fit`` 과 같음).
     돌려주는 dict: ``final_loss`` (시드별 마지막 손실), ``accuracy`` (시드별 정확도),
     ``losses`` (에폭 × 시드 손실 배열), ``seeds``, ``params`` (시드별 학습된 매개변수).
     """
@@ -391,6 +394,11 @@ def fit_many(
     epochs = checks.count(epochs, "epochs")
     checks.positive(learning_rate, "learning_rate")
     models = [MLP(X.shape[1], n_hidden, activation, seed=s, init_scale=init_scale) for s in seeds]
+    if start is not None:
+        if len(start) != len(seeds):
+            raise ValueError(f"start 는 시드마다 하나씩 {len(seeds)}개여야 합니다 (받은 수: {len(start)})")
+        for m, params in zip(models, start):
+            m.set_params(params)
     stacked = {
         "W1": np.stack([m.params["W1"] for m in models]),  # (R, d, h)
         "b1": np.stack([m.params["b1"] for m in models])[:, None, :],  # (R, 1, h)
