@@ -230,7 +230,7 @@ def test_build_training_state_traces_the_train_step_once_and_trains_the_same():
             models.build_training_state(m, [X[:2], X[:2]], [y[:2], y[:2]])
         traces = []
         original = m.train_step
-        m.train_step = lambda data, original=original: traces.append(1) or original(data)
+        m.train_step = lambda data, original=original, traces=traces: traces.append(1) or original(data)
         logs = [m.train_on_batch([X, X], [y, y], return_dict=True) for _ in range(3)]
         results.append((len(traces), logs, m.get_weights()))
     (_, logs_plain, w_plain), (traces_pre, logs_pre, w_pre) = results
