@@ -221,3 +221,37 @@ def test_side_by_side_shared_input_trains_like_one_input_per_tower():
     separate.fit([X] * 2, [y] * 2, batch_size=8, epochs=2, shuffle=False, verbose=0)
     for a, b in zip(shared.get_weights(), separate.get_weights(), strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def _two_output_model(seed):
+    """build_training_state 테스트용: 출력 2개, 손실 2개, 정확도 지표 2개로 컴파일한 작은 모델."""
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    a, b = keras.Input(shape=(4,)), keras.Input(shape=(4,))
+    outputs = [keras.layers.Dense(1, activation="sigmoid", name=n)(i) for n, i in (("out_a", a), ("out_b", b))]
+    m = keras.Model([a, b], outputs)
+    m.compile(optimizer=keras.optimizers.AdamW(0.01), loss=["binary_crossentropy"] * 2, metrics=["accuracy"] * 2)
+    return m
+
+
+def test_build_training_state_traces_the_train_step_once_and_trains_the_same():
+    pytest.importorskip("keras")
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(16, 4)).astype("float32")
+    y = (X[:, 0] > 0).astype("float32")
+    results = []
+    for prebuild in (False, True):
+        m = _two_output_model(5)
+        if prebuild:
+            models.build_training_state(m, [X[:2], X[:2]], [y[:2], y[:2]])
+        traces = []
+        original = m.train_step
+        m.train_step = lambda data, original=original, traces=traces: traces.append(1) or original(data)
+        logs = [m.train_on_batch([X, X], [y, y], return_dict=True) for _ in range(3)]
+        results.append((len(traces), logs, m.get_weights()))
+    (_, logs_plain, w_plain), (traces_pre, logs_pre, w_pre) = results
+    assert traces_pre == 1  # 학습 함수를 한 번만 trace (미리 만들지 않으면 Keras 3 + TF 에서는 2번)
+    assert logs_pre == logs_plain  # 지표는 0에서 시작: 미리 만든 순전파가 지표에 남지 않음
+    for a, b in zip(w_pre, w_plain, strict=True):
+        np.testing.assert_array_equal(a, b)  # 가중치도 완전히 같음

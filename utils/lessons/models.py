@@ -18,13 +18,31 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 
 from .. import checks
 
-__all__ = ["KerasBinaryClassifier", "reusable_model", "side_by_side", "zip_batches"]
+__all__ = ["KerasBinaryClassifier", "build_training_state", "reusable_model", "side_by_side", "zip_batches"]
 
 #: (build_fn, 인자들) → (컴파일된 모델, 옵티마이저 변수들의 처음 값). :func:`reusable_model` 이 씁니다.
 _COMPILED: dict = {}
 
 
-def reusable_model(build_fn, *args, model=None):
+def build_training_state(model, x, y):
+    """컴파일한 모델의 손실·지표 상태(``compile`` 의 ``metrics`` 가 만드는 변수)를 배치 하나 ``(x, y)`` 로 지금 만듭니다.
+
+    TensorFlow 백엔드의 Keras 는 이 상태를 첫 학습 스텝의 학습 함수를 그래프로 바꾸는(tracing) **도중에** 만듭니다.
+    ``tf.function`` 은 처음 부를 때 변수가 새로 생기면 변수를 만들지 않는 판으로 함수를 **한 번 더** trace 하므로,
+    큰 모델(예: 노트북 01 의 탑 3개)은 첫 스텝에서 trace 비용을 두 번 냅니다. 학습 전에 이 함수를 부르면 trace 가
+    한 번으로 줄어듭니다. 하는 일은 옵티마이저 build, 추론 모드 순전파 한 번과 ``compute_loss``·``compute_metrics`` 이고(가중치·
+    배치 정규화 통계·난수 상태는 그대로), 끝에 지표를 0으로 되돌리므로 학습 결과는 부르지 않았을 때와 같습니다.
+    """
+    if not model.optimizer.built:  # 옵티마이저의 상태 변수(모멘트 등)도 trace 전에
+        model.optimizer.build(model.trainable_variables)
+    y_pred = model(x, training=False)
+    model.compute_loss(x=x, y=y, y_pred=y_pred, training=False)
+    model.compute_metrics(x, y, y_pred, sample_weight=None)
+    model.reset_metrics()
+    return model
+
+
+def reusable_model(build_fn, *args, model=None, example=None):
     """``build_fn(*args)`` 로 새로 만든 것과 같은 **컴파일된** 모델을, 학습 함수를 다시 trace 하지 않고 돌려줍니다.
 
     Keras 는 모델을 처음 ``fit`` (또는 ``train_on_batch``) 할 때 학습 함수를 그래프로 바꾸느라(tracing) 몇 초를 씁니다.
@@ -47,6 +65,8 @@ def reusable_model(build_fn, *args, model=None):
             ``(build_fn, args)`` 이므로 args 는 해시할 수 있어야 합니다.
         model: 이미 ``build_fn`` 과 같은 구조·옵티마이저로 컴파일한(학습했어도 됨) 모델이 있으면 그 모델을 기억해
             다시 씁니다 (그 모델의 학습 함수를 그대로 쓰므로 trace 가 한 번도 더 일어나지 않음).
+        example: 배치 하나 ``(x, y)``. 주면 처음 기억할 때 :func:`build_training_state` 로 손실·지표 상태를 미리
+            만들어, 첫 학습 스텝의 trace 가 두 번이 아니라 한 번만 일어나게 합니다.
 
     돌려받은 모델은 다음 호출 때 다시 초기화되므로, 학습한 가중치가 필요하면 ``get_weights()`` 로 따로 보관하세요.
     """
@@ -58,12 +78,16 @@ def reusable_model(build_fn, *args, model=None):
     key = (build_fn, args)
     if key not in _COMPILED:
         fresh.optimizer.build(fresh.trainable_variables)  # 상태 변수를 미리 만들고 처음 값을 기억해 둡니다
+        if example is not None and model is None:
+            build_training_state(fresh, *example)
         _COMPILED[key] = (fresh, [v.numpy() for v in fresh.optimizer.variables])
         if model is None:
             return fresh
     if model is not None:
         if not model.optimizer.built:
             model.optimizer.build(model.trainable_variables)
+        if example is not None:
+            build_training_state(model, *example)
         _COMPILED[key] = (model, _COMPILED[key][1])
     model, initial_state = _COMPILED[key]
     model.set_weights(fresh.get_weights())
