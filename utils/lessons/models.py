@@ -215,10 +215,11 @@ class KerasBinaryClassifier(ClassifierMixin, BaseEstimator):
             else np.ones(2)
         )
         self.class_weight_ = {0: float(class_w[0]), 1: float(class_w[1])}
-        model = reusable_model(self.build_fn, X.shape[1])
         rng = np.random.default_rng(seed)
         bs = self.batch_size or len(y_tr)
         y_tr_f = y_tr.astype("float32")
+        # example: 첫 학습 스텝에서 학습 함수를 두 번 trace 하지 않도록 (build_training_state, 결과는 같음)
+        model = reusable_model(self.build_fn, X.shape[1], example=(X_tr[:bs], y_tr_f[:bs]))
         w_tr = class_w[y_tr].astype("float32")
         history = {"loss": [], "val_loss": [], "val_loss_unweighted": []}
         best, best_epoch, best_weights = np.inf, 0, model.get_weights()
