@@ -5,8 +5,11 @@
   scikit-learn 파이프라인과 :func:`utils.lessons.evaluation.repeated_cv` 안에 그대로 넣을 수 있습니다.
 * :func:`reusable_model` — 컴파일한 Keras 모델을 다시 쓰면서 가중치와 옵티마이저 상태를 새 모델과 같게 되돌림
   (같은 구조를 시드·폴드마다 다시 학습할 때 학습 함수를 매번 trace 하지 않으려고; 노트북 00, 01, 04, 07).
+* :func:`build_training_state` — 첫 학습 스텝 전에 손실·지표 상태를 만들어, Keras 가 학습 함수를 두 번 trace 하지
+  않게 함 (결과는 같음; 노트북 00, 01, 04, 07).
 * :func:`side_by_side` — 같은 구조를 시드마다 하나씩 만들어, 서로 아무것도 나누지 않는 탑(tower)으로 나란히 놓은
-  모델 하나 (시드 여러 개를 한 번의 ``fit`` 으로 학습; 노트북 01). :func:`zip_batches` 가 탑마다 제 배치를 줍니다.
+  모델 하나 (시드 여러 개를 한 번의 ``fit`` 으로 학습; 노트북 00, 01). :func:`zip_batches` 가 탑마다 제 배치를 줍니다.
+  ``shared_input=True`` 면 모든 탑이 입력 하나를 나눠 받습니다 (노트북 00).
 
 TensorFlow/Keras 는 ``fit`` 을 부를 때 처음 import 합니다 (이 모듈을 import 하는 것만으로는 불러오지 않음).
 """
